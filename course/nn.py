@@ -8,7 +8,11 @@ Shapes follow the course convention: X is (n_x, m), one column per example.
 Taught in: chapters 1-3 (sigmoid, logistic regression, binary cross-entropy, gradient descent),
 5 and 7 (softmax, activations), 8 (softmax cross-entropy), 9 (linear and L-layer pairs),
 10 (initialisation), 13 (L2 penalty), 14 (dropout), 17-18 (momentum, RMSprop, Adam),
-21 (batch normalisation).
+21 (batch normalisation), 50 (scaled dot-product and multi-head attention, causal mask),
+51 (layer normalisation, positional encoding).
+
+The attention blocks use the transformer layout instead: one ROW per token, (..., T, d), as in
+every transformer paper and library, so ``softmax(..., axis=-1)`` normalises over keys.
 """
 import numpy as np
 
@@ -21,7 +25,9 @@ __all__ = ["sigmoid", "sigmoid_forward", "sigmoid_backward", "logistic_forward",
            "linear_activation_backward", "init_zeros", "init_he", "init_xavier",
            "model_forward", "model_backward", "l2_penalty", "dropout_forward",
            "dropout_backward", "momentum_update", "rmsprop_update", "adam_update",
-           "batchnorm_forward", "batchnorm_backward"]
+           "batchnorm_forward", "batchnorm_backward", "causal_mask", "attention_forward",
+           "attention_backward", "split_heads", "combine_heads", "layernorm_forward",
+           "layernorm_backward", "positional_encoding"]
 
 CLIP = 1e-12   # probabilities are clipped to [CLIP, 1 - CLIP] before a log
 
@@ -159,13 +165,16 @@ def activation_backward(dA, cache, kind):
 
 # --- softmax (chapters 5, 7, 8) --------------------------------------------------------------
 
-def softmax(Z):
-    """Column-wise softmax of Z (C, m): each column is exp(z - max z) / sum(exp(z - max z)).
+def softmax(Z, axis=0):
+    """Softmax along ``axis``: exp(z - max z) / sum(exp(z - max z)).
 
-    Subtracting each column's own maximum (not the global one) keeps every exponent <= 0.
+    The default axis 0 normalises each column of scores Z (C, m); attention uses axis=-1 (over
+    the keys of each query row). Subtracting each slice's own maximum (not the global one) keeps
+    every exponent <= 0; a slice that is all -inf (every key masked) would give 0/0, so masks
+    must leave each query at least one key.
     """
-    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
-    return E / np.sum(E, axis=0, keepdims=True)
+    E = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
+    return E / np.sum(E, axis=axis, keepdims=True)
 
 
 def one_hot(y, C):
@@ -358,3 +367,100 @@ def batchnorm_backward(dout, cache):
     dZ = inv_std / m * (m * dZ_hat - np.sum(dZ_hat, axis=1, keepdims=True)
                         - Z_hat * np.sum(dZ_hat * Z_hat, axis=1, keepdims=True))
     return dZ, dgamma, dbeta
+
+
+# --- attention (chapter 50) -----------------------------------------------------------------------
+
+def causal_mask(T):
+    """(T, T) boolean mask, True where query t may attend to key s, i.e. s <= t (lower triangle).
+
+    The blocked positions (the future) are the strict upper triangle."""
+    return np.tril(np.ones((T, T), dtype=bool))
+
+
+def attention_forward(Q, K, V, mask=None):
+    """Scaled dot-product attention: softmax(Q K^T / sqrt(d_k)) V, softmax over the keys.
+
+    Q (..., T_q, d_k), K (..., T_k, d_k), V (..., T_k, d_v); mask -- boolean, broadcastable to
+    (..., T_q, T_k), True where attention is allowed. Masked scores become -inf, so their weights
+    are exactly 0 (the notes' listing accepts a mask and never applies it).
+    Returns out (..., T_q, d_v) and cache = (Q, K, V, weights).
+    """
+    scale = 1.0 / np.sqrt(Q.shape[-1])
+    scores = np.matmul(Q, np.swapaxes(K, -1, -2))
+    scores *= scale
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    # softmax in place: the (..., T_q, T_k) score tensor is the biggest array here
+    scores -= scores.max(axis=-1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=-1, keepdims=True)
+    return np.matmul(scores, V), (Q, K, V, scores)
+
+
+def attention_backward(dout, cache):
+    """Gradients of attention_forward. dout (..., T_q, d_v) -> (dQ, dK, dV).
+
+    dV = A^T dout; dA = dout V^T; the softmax backward per row is dS = A * (dA - sum(dA * A));
+    then dQ = dS K / sqrt(d_k) and dK = dS^T Q / sqrt(d_k). Masked weights are 0, so no
+    gradient reaches a masked score."""
+    Q, K, V, A = cache
+    scale = 1.0 / np.sqrt(Q.shape[-1])
+    dV = np.matmul(np.swapaxes(A, -1, -2), dout)
+    dA = np.matmul(dout, np.swapaxes(V, -1, -2))
+    dS = A * (dA - np.sum(dA * A, axis=-1, keepdims=True)) * scale
+    return np.matmul(dS, K), np.matmul(np.swapaxes(dS, -1, -2), Q), dV
+
+
+def split_heads(X, n_heads):
+    """(..., T, d_model) -> (..., n_heads, T, d_model / n_heads): head h gets columns
+    h*d_head ... (h+1)*d_head - 1."""
+    *lead, T, d = X.shape
+    if d % n_heads:
+        raise ValueError(f"d_model = {d} is not divisible by n_heads = {n_heads}")
+    return np.swapaxes(X.reshape(*lead, T, n_heads, d // n_heads), -2, -3)
+
+
+def combine_heads(X):
+    """Inverse of split_heads: (..., n_heads, T, d_head) -> (..., T, n_heads * d_head)."""
+    *lead, h, T, d_head = X.shape
+    return np.swapaxes(X, -2, -3).reshape(*lead, T, h * d_head)
+
+
+# --- layer normalisation and positions (chapter 51) ---------------------------------------------
+
+def layernorm_forward(x, gamma, beta, eps=1e-5):
+    """Normalise each token (last axis of x, (..., d)) to mean 0 and variance 1, then scale and
+    shift: gamma * (x - mu) / sqrt(var + eps) + beta, gamma and beta of shape (d,).
+
+    Unlike batch norm the statistics are per token, so training and inference agree and the
+    batch size does not matter. Returns (out, cache)."""
+    mu = x.mean(axis=-1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(x.var(axis=-1, keepdims=True) + eps)
+    x_hat = (x - mu) * inv_std
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
+
+def layernorm_backward(dout, cache):
+    """Gradients of layernorm_forward: batch norm's compact formula along the last axis,
+    dx = (inv_std / d) (d dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat)), dx_hat = dout gamma;
+    dgamma and dbeta sum over every axis but the last. Returns (dx, dgamma, dbeta)."""
+    x_hat, gamma, inv_std = cache
+    d = x_hat.shape[-1]
+    lead = tuple(range(x_hat.ndim - 1))
+    dx_hat = dout * gamma
+    dx = inv_std / d * (d * dx_hat - dx_hat.sum(axis=-1, keepdims=True)
+                        - x_hat * np.sum(dx_hat * x_hat, axis=-1, keepdims=True))
+    return dx, np.sum(dout * x_hat, axis=lead), np.sum(dout, axis=lead)
+
+
+def positional_encoding(T, d_model):
+    """Sinusoidal positions (T, d_model): PE[pos, 2i] = sin(pos / 10000^(2i/d_model)) and
+    PE[pos, 2i+1] = cos(same angle). Each (sin, cos) pair turns by a fixed angle per step, so
+    PE[pos + k] is a rotation of PE[pos] that depends only on k."""
+    pos = np.arange(T)[:, None]
+    angle = pos / 10000.0 ** (np.arange(0, d_model, 2) / d_model)
+    pe = np.zeros((T, d_model))
+    pe[:, 0::2] = np.sin(angle)
+    pe[:, 1::2] = np.cos(angle[:, : d_model // 2])
+    return pe

@@ -14,7 +14,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["plot_decision_boundary", "decision_boundary_explorer", "figure_explorer", "Explorer"]
+__all__ = ["plot_decision_boundary", "decision_boundary_explorer", "figure_explorer", "Explorer",
+           "plot_attention"]
 
 _POINTS = ListedColormap(["#d95f02", "#1b9e77"])
 
@@ -43,6 +44,33 @@ def plot_decision_boundary(proba, X, Y, ax, resolution=80, padding=0.5,
     if title:
         ax.set_title(title, fontsize=10)
     return field
+
+
+def plot_attention(weights, ax, keys=None, queries=None, title=None, annotate=None):
+    """Draw an attention map on ``ax``: weights (T_q, T_k), one row per query (output step),
+    one column per key (input position), each row summing to 1.
+
+    keys, queries -- tick labels (tokens or characters); annotate -- write each weight in its
+    cell (default: when the map is at most 12 x 12). Colours span 0..1 so maps compare.
+    """
+    W = np.asarray(weights, dtype=np.float64)
+    image = ax.imshow(W, vmin=0.0, vmax=1.0, cmap="viridis", aspect="auto")
+    T_q, T_k = W.shape
+    for labels, n, set_ticks, set_labels in ((keys, T_k, ax.set_xticks, ax.set_xticklabels),
+                                             (queries, T_q, ax.set_yticks, ax.set_yticklabels)):
+        if labels is not None:
+            set_ticks(range(n))
+            set_labels([str(t) for t in labels], fontsize=8)
+    if annotate or (annotate is None and max(W.shape) <= 12):
+        for i in range(T_q):
+            for j in range(T_k):
+                ax.text(j, i, f"{W[i, j]:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="k" if W[i, j] > 0.6 else "w")
+    ax.set_xlabel("key (attended to)")
+    ax.set_ylabel("query")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return image
 
 
 def _show(value):
