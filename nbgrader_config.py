@@ -31,9 +31,12 @@ c.Execute.timeout = 30
 c.OverwriteCells.add_missing_cells = True
 # What students see in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-# Feedback must not show the hidden tests (by default it does: nbgrader issue #917).
+# Feedback must not show the hidden tests (by default it does: nbgrader issue #917), neither in
+# the test cells' source (ClearHiddenTests) nor in tracebacks and printed output (HideHiddenTests,
+# which must run first, while the hidden blocks are still there to be recognised).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course.feedback.HideHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]

@@ -3,6 +3,8 @@
   list     the chapters, their points and whether their release is current
   demo     the instructor's whole job on three pretend students, in a temporary copy
   author   turn a chapter's text form into an nbgrader notebook, or a notebook into text
+  grade    autograde a whole class with nbgrader: parallel, sandboxed, with statuses
+  report   an HTML page of a graded assignment: scores, pass rates, failures, flags
 """
 import argparse
 import sys
@@ -49,6 +51,25 @@ def cmd_demo(args):
     return run_demo(root=args.root, keep=args.keep, chapters=args.chapters)
 
 
+def cmd_grade(args):
+    from course.chapters import find_root
+    from course.classgrade import grade_class
+
+    grade_class(find_root(args.root), args.assignment, jobs=args.jobs, timeout=args.timeout,
+                source=args.source, force=args.force, memory_mb=args.memory,
+                cell_timeout=args.cell_timeout)
+    return 0
+
+
+def cmd_report(args):
+    from course.chapters import find_root
+    from course.report import write_report
+
+    path = write_report(find_root(args.root), args.assignment)
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -72,6 +93,30 @@ def build_parser():
     p.add_argument("path", help="a .ipynb (printed as text) or a text file (built into .ipynb)")
     p.add_argument("-o", "--output", help="where to write (default: beside the input / stdout)")
     p.set_defaults(func=cmd_author)
+
+    p = sub.add_parser("grade", help="autograde every submission of an assignment (see course.classgrade)",
+                       description="Collects the submissions (submitted/STUDENT/ASSIGNMENT/, or "
+                       "--from a folder or zip of notebooks), repairs what nbgrader would fail on, "
+                       "autogrades each student once with nbgrader in a sandboxed kernel, N at a "
+                       "time, writes feedback and exports reports/ASSIGNMENT/grades.csv with a "
+                       "status and reason per student. Rerun it after an interruption: students "
+                       "already graded (same submission) are kept.")
+    p.add_argument("assignment")
+    p.add_argument("--jobs", type=int, default=2, help="students graded at once (default 2; "
+                   "more than the cores buys nothing)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook "
+                   "(default 120); each cell also stops at Execute.timeout")
+    p.add_argument("--cell-timeout", type=float, help="seconds per cell (default: the config's "
+                   "Execute.timeout)")
+    p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
+    p.add_argument("--from", dest="source", metavar="PATH", help="a folder or .zip of notebooks "
+                   "(an LMS export) to collect first")
+    p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="HTML report of a graded assignment")
+    p.add_argument("assignment")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

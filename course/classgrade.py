@@ -1,0 +1,452 @@
+"""``python -m course grade ASSIGNMENT``: the whole class, graded by nbgrader, in parallel, safely.
+
+For each student, in a process of its own (one student per worker, each graded once):
+``submissions.inspect`` repairs what nbgrader would fail on, then nbgrader's own autograde runs
+the notebook in the sandboxed, guarded kernel (``course.sandbox``, ``course.guard``) and
+``generate_feedback`` writes feedback without hidden tests (``course.feedback``). A record per
+student (status, reason, tamper flags, per-cell scores and failure messages) is written
+atomically to ``reports/ASSIGNMENT/records/``, so a run that is interrupted continues where it
+stopped when it is started again. At the end: ``grades.csv`` and ``cells.csv`` (with statuses),
+nbgrader's own CSV export, and a summary. ``python -m course report`` turns them into a page.
+
+Statuses: graded, repaired (fixed before grading; see reason), timeout (a cell or the notebook
+ran past its limit), crashed (the kernel died or ignored interrupts; graded without that cell),
+failed (nbgrader could not grade it), invalid (not a notebook), missing (no notebook).
+"""
+import copy
+import csv
+import hashlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import sandbox, submissions
+from .feedback import hidden_lines, _clean_text, _last_line
+
+__all__ = ["grade_class", "resilient_execute", "write_tables", "STATUSES"]
+
+STATUSES = ("graded", "repaired", "timeout", "crashed", "failed", "invalid", "missing")
+OUTPUT_CAP = 1 << 20          # bytes of output kept per cell; the rest is dropped with a notice
+
+
+# --- the executor: nbgrader's Execute with a notebook budget and kernel restarts ------------------
+
+def _resilient_execute():
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbformat.notebooknode import NotebookNode
+    from nbgrader.preprocessors import Execute
+    from traitlets import Float, Integer
+
+    class ResilientExecute(Execute):
+        """nbgrader's Execute, with three changes for class-scale grading:
+
+        - a budget per notebook: each cell may use ``timeout`` seconds but no more than what is
+          left of ``budget`` (at least 1 s), so a looping graded function costs the notebook its
+          budget, not timeout x the cells that call it;
+        - a kernel that dies, or ignores the interrupt at a time limit, costs only the cell that
+          did it: the notebook is run again in a fresh kernel without that cell;
+        - at most OUTPUT_CAP bytes of output per cell reach the grader's memory.
+        """
+        budget = Float(0.0, help="seconds per notebook (0: no budget)").tag(config=True)
+        max_restarts = Integer(3).tag(config=True)
+        report = {}
+
+        def preprocess(self, nb, resources, km=None):
+            original = copy.deepcopy(nb)
+            self.skip = {}
+            self.deadline = time.monotonic() + self.budget if self.budget else None
+            type(self).report = {"skipped": {}, "timeouts": [], "budget_s": self.budget}
+            for attempt in range(self.max_restarts + 1):
+                work = copy.deepcopy(original)
+                self.current = None
+                try:
+                    out = super().preprocess(work, resources, km)
+                    break
+                except (DeadKernelError, CellTimeoutError, RuntimeError) as e:
+                    if self.current is None or not isinstance(e, (DeadKernelError, CellTimeoutError)):
+                        raise
+                    why = ("the kernel died while running it" if isinstance(e, DeadKernelError)
+                           else "it ran past its time limit and did not stop when interrupted")
+                    self.skip[self.current] = why
+                    self.report["skipped"][self.current] = why
+            else:
+                out = (work, resources)
+            nb.cells = out[0].cells
+            nb.metadata = out[0].metadata
+            for index, cell in enumerate(nb.cells):
+                for o in cell.get("outputs", []):
+                    if o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError":
+                        self.report["timeouts"].append(index)
+            return nb, out[1]
+
+        def preprocess_cell(self, cell, resources, index):
+            self.current = index
+            self.cell_bytes = 0
+            if index in self.skip:
+                cell.outputs = [NotebookNode(
+                    output_type="error", ename="KernelStopped", evalue=self.skip[index],
+                    traceback=[f"KernelStopped: this cell was not run again because "
+                               f"{self.skip[index]}; the rest of the notebook was graded "
+                               "in a fresh kernel"])]
+                return cell, resources
+            return super().preprocess_cell(cell, resources, index)
+
+        def _get_timeout(self, cell):
+            limit = super()._get_timeout(cell)
+            if self.deadline is None:
+                return limit
+            left = max(1.0, self.deadline - time.monotonic())
+            return int(min(limit or left, left) + 0.999)
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = len(json.dumps(msg.get("content", {})))
+            self.cell_bytes += size
+            if self.cell_bytes > OUTPUT_CAP:
+                if self.cell_bytes - size <= OUTPUT_CAP:
+                    outs.append(NotebookNode(output_type="stream", name="stderr",
+                                             text=f"\n[output beyond {OUTPUT_CAP >> 20} MB "
+                                                  "dropped by the grader]\n"))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return ResilientExecute
+
+
+_CLASSES = {}
+
+
+def resilient_execute():
+    """The ResilientExecute class (built on first use: nbgrader is imported only when needed)."""
+    if "ResilientExecute" not in _CLASSES:
+        _CLASSES["ResilientExecute"] = _resilient_execute()
+    return _CLASSES["ResilientExecute"]
+
+
+# --- one student, in its own process ---------------------------------------------------------------
+
+def _die_with_parent():
+    """Linux: this worker gets SIGKILL when the grading command dies, so an interrupted run
+    leaves no orphan that could grade a student at the same time as the rerun."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _config(root, budget, cell_timeout, workdir):
+    from .grading import load_config
+    from nbgrader.converters.autograde import Autograde
+    config = load_config(root)
+    config.Execute.kernel_name = sandbox.KERNEL_NAME
+    config.Execute.shutdown_kernel = "immediate"
+    config.KernelManager.transport = "ipc"        # the sandbox has no network, not even loopback
+    config.KernelManager.connection_file = sandbox.connection_file(workdir)
+    if cell_timeout:
+        config.Execute.timeout = int(cell_timeout)
+    config.ResilientExecute.budget = float(budget)
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    steps[0] = resilient_execute()
+    config.Autograde.autograde_preprocessors = steps
+    return config
+
+
+def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record):
+    _die_with_parent()
+    import warnings
+    warnings.filterwarnings("ignore", module="nbgrader")    # nbgrader 0.9.6's SQLAlchemy SAWarnings
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from .grading import _tools_on_path
+    import logging
+
+    start = time.monotonic()
+    _tools_on_path()
+    work = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    guard_log = work / "guard.log"
+    os.environ.update(sandbox.kernel_env(work, memory_mb, cpu_seconds=int(budget * 2) + 30))
+    os.environ[sandbox.GUARD_LOG] = str(guard_log)
+    config = _config(root, budget, cell_timeout, work)
+    config.NbGraderAPI.log_level = logging.WARNING
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.autograde(assignment, student, force=True, create=True)
+    run = dict(resilient_execute().report)
+    rec = {"student": student, "status": inspection["status"], "reasons": list(inspection["reasons"]),
+           "sha": inspection["sha"], "flags": _flags(guard_log)}
+    if not result.get("success"):
+        rec["status"] = "failed"
+        rec["reasons"].append("nbgrader could not grade it: " + _last_error(result))
+    else:
+        fb = api.generate_feedback(assignment, student, force=True)
+        if not fb.get("success"):
+            rec["reasons"].append("feedback was not generated: " + _last_error(fb))
+        _explain_run(rec, run, root, assignment, student)
+    rec["score"], rec["max_score"], rec["cells"] = _scores(root, config, assignment, student)
+    rec["seconds"] = round(time.monotonic() - start, 2)
+    _write_json(record, rec)
+    import shutil
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _explain_run(rec, run, root, assignment, student):
+    folder = Path(root) / "autograde" / student / assignment
+    import nbformat
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        names = {i: c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i + 1}")
+                 for i, c in enumerate(nb.cells)}
+        for index, why in sorted(run.get("skipped", {}).items()):
+            rec["status"] = "crashed"
+            rec["reasons"].append(f"{names.get(index)}: {why}; graded without that cell")
+        timeouts = run.get("timeouts", [])
+        if timeouts and rec["status"] != "crashed":
+            rec["status"] = "timeout"
+        if timeouts:
+            cells = ", ".join(names.get(i) for i in timeouts[:5]) + (" ..." if len(timeouts) > 5 else "")
+            rec["reasons"].append(f"stopped at the time limit in {cells} (limit per notebook "
+                                  f"{run.get('budget_s', 0):.0f} s)")
+
+
+def _scores(root, config, assignment, student):
+    """(score, max_score, per-cell rows) from the gradebook, with each failing cell's message
+    taken from the autograded notebook (hidden-test text removed)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    import nbformat
+    failures = {}
+    for path in (Path(root) / "autograde" / student / assignment).glob("*.ipynb"):
+        nb = nbformat.read(str(path), as_version=4)
+        secrets = hidden_lines(nb)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if gid and errors:
+                failures[gid] = _clean_text(_last_line(errors[-1]), secrets)[:300]
+    with Gradebook(config.CourseDirectory.db_url) as gb:
+        max_score = gb.find_assignment(assignment).max_score
+        try:
+            sub = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return 0.0, max_score, []
+        cells = [{"grade_id": g.name, "score": g.score, "max_score": g.max_score,
+                  "failure": failures.get(g.name, "") if g.score < g.max_score else ""}
+                 for nb_ in sub.notebooks for g in nb_.grades]
+        return sub.score, max_score, cells
+
+
+def _flags(guard_log):
+    """Tamper findings from the guard's log, one sentence each."""
+    try:
+        lines = guard_log.read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    flags, ready = [], False
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            flags.append("the guard's log holds a line it did not write")
+            continue
+        kind = item.get("kind")
+        ready = ready or kind == "ready"
+        if kind in ("rebind", "file", "program", "network", "signal"):
+            what = {"rebind": "rebound"}.get(kind, "")
+            flags.append(f"{what + ' ' if what else ''}{item.get('what')} (code cell {item.get('cell')})")
+    if lines and not ready:
+        flags.append("the tamper guard did not start")
+    return list(dict.fromkeys(flags))[:50]
+
+
+def _last_error(result):
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in reversed(lines):
+        if "Error" in ln or "error" in ln:
+            return ln[:300]
+    return lines[-1][:300] if lines else "no message"
+
+
+def _write_json(path, data):
+    path = Path(path)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)        # a record is there whole or not at all
+
+
+def _folder_sha(folder):
+    h = hashlib.sha256()
+    for p in sorted(Path(folder).rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+# --- the class ---------------------------------------------------------------------------------------
+
+def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=False,
+                memory_mb=2048, cell_timeout=None, out=sys.stdout):
+    """Grade every submission of ``assignment``; returns the list of records (dicts)."""
+    import multiprocessing
+    import multiprocessing.connection
+    import fcntl
+
+    root = Path(root).resolve()
+    why = sandbox.available()
+    if why:
+        raise SystemExit(f"cannot grade safely: {why}")
+    reports = root / "reports" / assignment
+    records = reports / "records"
+    records.mkdir(parents=True, exist_ok=True)
+    lock = open(reports / "grading.lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SystemExit(f"another `course grade {assignment}` is running (reports/{assignment}/grading.lock)")
+    if source:
+        got = submissions.collect(root, assignment, source)
+        print(f"collected {len(got)} submissions from {source}", file=out)
+    students = submissions.student_ids(root, assignment)
+    ctx = multiprocessing.get_context("fork")
+    todo, done = [], 0
+    for student in students:
+        record = records / f"{student}.json"
+        inspection = _inspect(root, assignment, student, reports)
+        if not force and record.exists():
+            old = json.loads(record.read_text())
+            if old.get("sha") == inspection["sha"]:
+                done += 1
+                continue
+        if inspection["status"] in ("missing", "invalid"):
+            _write_json(record, {"student": student, "status": inspection["status"],
+                                 "reasons": inspection["reasons"], "sha": inspection["sha"],
+                                 "flags": [], "score": 0.0, "max_score": _max_score(root, assignment),
+                                 "cells": [], "seconds": 0.0})
+        else:
+            todo.append((student, inspection))
+    total, started = len(students), time.monotonic()
+    if done:
+        print(f"{done} of {total} already graded (same submission); grading the other {total - done}",
+              file=out)
+    hard_limit = 2 * timeout + 60          # the budget, plus nbgrader, feedback and restarts
+    running, finished = {}, total - len(todo)
+    try:
+        while todo or running:
+            while todo and len(running) < max(1, jobs):
+                student, inspection = todo.pop(0)
+                proc = ctx.Process(target=_grade_worker, daemon=True, args=(
+                    str(root), assignment, student, inspection, timeout, cell_timeout, memory_mb,
+                    records / f"{student}.json"))
+                proc.start()
+                running[proc.sentinel] = (proc, student, time.monotonic())
+            multiprocessing.connection.wait(list(running), timeout=1.0)
+            for sentinel, (proc, student, t0) in list(running.items()):
+                record = records / f"{student}.json"
+                if proc.is_alive() and time.monotonic() - t0 < hard_limit:
+                    continue
+                if proc.is_alive():
+                    proc.kill()
+                proc.join()
+                del running[sentinel]
+                if proc.exitcode != 0 or not record.exists() or \
+                        json.loads(record.read_text()).get("sha") is None:
+                    _write_json(record, _lost(root, assignment, student, proc.exitcode,
+                                              time.monotonic() - t0, hard_limit))
+                finished += 1
+                _progress(out, finished, total, json.loads(record.read_text()))
+    except KeyboardInterrupt:
+        for proc, _, _ in running.values():
+            proc.kill()
+        print(f"\ninterrupted: {finished} of {total} graded; run the same command again to "
+              "grade the rest (finished students are kept)", file=out)
+        raise SystemExit(130)
+    rows = write_tables(root, assignment, students)
+    _export_gradebook(root, reports)
+    _summary(out, assignment, rows, time.monotonic() - started, jobs)
+    lock.close()
+    return rows
+
+
+def _inspect(root, assignment, student, reports):
+    """Inspect (and repair) once per submission: the result is kept with the repaired folder's
+    hash, so a rerun after an interruption keeps the reasons of the first inspection."""
+    folder = root / "submitted" / student / assignment
+    saved = reports / "inspections" / f"{student}.json"
+    if saved.exists():
+        old = json.loads(saved.read_text())
+        if old.get("sha") == _folder_sha(folder):
+            return old
+    found = submissions.inspect(root, assignment, student, reports / "originals" / student)
+    data = {"status": found.status, "reasons": found.reasons, "sha": _folder_sha(folder)}
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    _write_json(saved, data)
+    return data
+
+
+def _lost(root, assignment, student, exitcode, seconds, hard_limit):
+    reason = (f"grading was stopped after {seconds:.0f} s (hard limit {hard_limit:.0f} s)"
+              if seconds >= hard_limit else f"the grading process ended with code {exitcode}")
+    return {"student": student, "status": "timeout" if seconds >= hard_limit else "failed",
+            "reasons": [reason], "sha": None, "flags": [], "score": 0.0,
+            "max_score": _max_score(root, assignment), "cells": [], "seconds": round(seconds, 2)}
+
+
+def _max_score(root, assignment):
+    from nbgrader.api import Gradebook
+    from .grading import load_config
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gb:
+        return gb.find_assignment(assignment).max_score
+
+
+def write_tables(root, assignment, students=None):
+    """grades.csv and cells.csv from the records (the report reads these)."""
+    reports = Path(root) / "reports" / assignment
+    records = sorted((reports / "records").glob("*.json"))
+    rows = [json.loads(p.read_text()) for p in records]
+    if students is not None:
+        rows = [r for r in rows if r["student"] in set(students)]
+    with open(reports / "grades.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "score", "max_score", "status", "reason", "flags", "seconds"])
+        for r in rows:
+            w.writerow([r["student"], r["score"], r["max_score"], r["status"],
+                        "; ".join(r["reasons"]), "; ".join(r["flags"]), r["seconds"]])
+    with open(reports / "cells.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "grade_id", "score", "max_score", "failure"])
+        for r in rows:
+            for c in r["cells"]:
+                w.writerow([r["student"], c["grade_id"], c["score"], c["max_score"], c["failure"]])
+    return rows
+
+
+def _export_gradebook(root, reports):
+    from .grading import export_csv
+    export_csv(root, reports / "gradebook_export.csv")
+
+
+def _bar(done, total, width=24):
+    filled = round(width * done / max(total, 1))
+    return "#" * filled + "." * (width - filled)
+
+
+def _progress(out, done, total, rec):
+    note = rec["reasons"][0] if rec["reasons"] else ""
+    flag = "  FLAGGED" if rec["flags"] else ""
+    print(f"[{_bar(done, total)}] {done:>3}/{total}  {rec['student']:<16} "
+          f"{rec['score']:>5.1f}/{rec['max_score']:<5g} {rec['status']:<9} {rec['seconds']:>5.1f} s"
+          f"{flag}  {note[:70]}", file=out, flush=True)
+
+
+def _summary(out, assignment, rows, seconds, jobs):
+    counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
+    flagged = [r["student"] for r in rows if r["flags"]]
+    mean = sum(r["score"] for r in rows) / len(rows) if rows else 0.0
+    top = rows[0]["max_score"] if rows else 0
+    print(f"\n{assignment}: {len(rows)} submissions in {seconds:.1f} s with {jobs} workers; "
+          + ", ".join(f"{n} {s}" for s, n in counts.items() if n), file=out)
+    print(f"mean score {mean:.2f}/{top:g}; flagged: {', '.join(flagged) or 'none'}", file=out)
+    print(f"grades: reports/{assignment}/grades.csv (with status and reason); "
+          f"page: python -m course report {assignment}", file=out)

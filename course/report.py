@@ -1,0 +1,394 @@
+"""One assignment's class results as an HTML page an instructor can act on.
+
+Reads what the grading command wrote to ``reports/<assignment>/``:
+
+  grades.csv  student,score,max_score,status,reason,flags,seconds   one per student
+  cells.csv   student,grade_id,score,max_score,failure              one per student and test cell
+
+and writes ``reports/<assignment>/report.html``: a single file (inline CSS, plots as base64 PNG,
+no JavaScript, nothing fetched) that can be mailed or opened from disk. Every string that came
+from a student (names, reasons, flags, error messages) is escaped: a notebook can put anything
+in them, ``<script>`` included.
+"""
+import base64
+import csv
+import html
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from course.widgets import _png
+
+__all__ = ["Grade", "CellResult", "read_grades", "read_cells", "summarize", "pass_rates",
+           "common_failures", "needs_attention", "render_html", "write_report"]
+
+# The grading command's statuses, in the order the page lists them: fine first, then worse.
+STATUSES = ("graded", "repaired", "timeout", "crashed", "failed", "invalid", "missing")
+TOP_FAILURES = 15
+
+# CSI sequences (colours, cursor moves) and the two-character escapes: what IPython's coloured
+# tracebacks leave in an error's first line.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+@dataclass
+class Grade:
+    """One row of grades.csv; numbers that did not parse are None."""
+    student: str
+    score: float | None
+    max_score: float | None
+    status: str
+    reason: str = ""
+    flags: list = field(default_factory=list)
+    seconds: float | None = None
+
+
+@dataclass
+class CellResult:
+    """One row of cells.csv: one student's result on one autograded test cell."""
+    student: str
+    grade_id: str
+    score: float | None
+    max_score: float | None
+    failure: str = ""        # first line of the error, ANSI codes removed; "" when it passed
+
+    @property
+    def passed(self):
+        return not self.failure
+
+
+# ---------------------------------------------------------------------------------- reading
+
+def _text(value):
+    """A CSV field as clean text: short rows give None, and colour codes are noise on a page."""
+    return _ANSI.sub("", value or "").strip()
+
+
+def _number(value):
+    """A CSV field as a float, or None when it is empty or not a finite number."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _rows(path):
+    """The rows of a CSV as dicts; a file that is not there has no rows."""
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def read_grades(path):
+    """grades.csv as a list of Grade, in file order."""
+    return [Grade(student=_text(r.get("student")), score=_number(r.get("score")),
+                  max_score=_number(r.get("max_score")), status=_text(r.get("status")) or "?",
+                  reason=_text(r.get("reason")),
+                  flags=[f for f in (_text(x) for x in (r.get("flags") or "").split(";")) if f],
+                  seconds=_number(r.get("seconds")))
+            for r in _rows(Path(path))]
+
+
+def read_cells(path):
+    """cells.csv as a list of CellResult, in file order (which is notebook order per student)."""
+    return [CellResult(student=_text(r.get("student")), grade_id=_text(r.get("grade_id")),
+                       score=_number(r.get("score")), max_score=_number(r.get("max_score")),
+                       failure=(_text(r.get("failure")).splitlines() or [""])[0].strip())
+            for r in _rows(Path(path))]
+
+
+# ------------------------------------------------------------------------------- statistics
+
+def summarize(grades):
+    """Class numbers for the header. Mean and median are over the students whose score is a
+    number (a missing submission may have none); ``max_score`` is the assignment's points, the
+    most common max_score in the file (every row should carry the same)."""
+    scores = [g.score for g in grades if g.score is not None]
+    maxima = Counter(g.max_score for g in grades if g.max_score is not None)
+    counts = Counter(g.status for g in grades)
+    # Known statuses in their order, then anything unexpected so it is not hidden.
+    ordered = [(s, counts[s]) for s in STATUSES if counts[s]]
+    ordered += sorted((s, n) for s, n in counts.items() if s not in STATUSES)
+    return {
+        "students": len(grades),
+        "scored": len(scores),
+        "mean": statistics.fmean(scores) if scores else None,
+        "median": statistics.median(scores) if scores else None,
+        "best": max(scores) if scores else None,
+        "max_score": maxima.most_common(1)[0][0] if maxima else None,
+        "status_counts": ordered,
+        "flagged": sum(1 for g in grades if g.flags),
+    }
+
+
+def pass_rates(cells):
+    """[(grade_id, points, passed, total)] per test cell, in the order cells first appear
+    (notebook order). points is the cell's max_score (None when the file has none)."""
+    table = {}
+    for c in cells:
+        entry = table.setdefault(c.grade_id, [c.max_score, 0, 0])
+        if entry[0] is None:
+            entry[0] = c.max_score
+        entry[1] += c.passed
+        entry[2] += 1
+    return [(gid, pts, passed, total) for gid, (pts, passed, total) in table.items()]
+
+
+def common_failures(cells, top=TOP_FAILURES):
+    """[(message, count, [(grade_id, count in that cell), ...])] for the ``top`` most frequent
+    failure messages. Identical messages are grouped wherever they occurred; the cells are in
+    notebook order; ties between messages keep first-seen order."""
+    order = {}                                   # grade_id -> notebook position
+    counts, per_cell = Counter(), {}
+    for c in cells:
+        order.setdefault(c.grade_id, len(order))
+        if c.failure:
+            counts[c.failure] += 1
+            per_cell.setdefault(c.failure, Counter())[c.grade_id] += 1
+    # Counter.most_common keeps insertion order among equal counts.
+    return [(msg, n, sorted(per_cell[msg].items(), key=lambda item: order[item[0]]))
+            for msg, n in counts.most_common(top)]
+
+
+def needs_attention(grades):
+    """Students whose status is not ``graded`` or who have tamper flags: flagged ones first
+    (a possible cheat needs a human before anything else), then in STATUSES order, then by name."""
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    chosen = [g for g in grades if g.status != "graded" or g.flags]
+    return sorted(chosen, key=lambda g: (not g.flags, rank.get(g.status, len(STATUSES)),
+                                         g.student.lower()))
+
+
+# ------------------------------------------------------------------------------------ plots
+
+def _histogram_png(grades, max_score):
+    scores = np.array([g.score for g in grades if g.score is not None])
+    top = max([max_score or 0.0, *scores.tolist()]) or 1.0
+    # One bar per point when points are few and whole, so "7/10" is its own bar.
+    whole = float(top).is_integer() and top <= 25
+    bins = np.arange(0, top + 2) - 0.5 if whole else np.linspace(0, top, 11)
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        ax.hist(scores, bins=bins, color="#1b9e77", edgecolor="white")
+        for value, colour, name in ((scores.mean(), "#d95f02", "mean"),
+                                    (np.median(scores), "#7570b3", "median")):
+            ax.axvline(value, color=colour, linestyle="--", linewidth=1.5,
+                       label=f"{name} {_fmt(value)}")
+        ax.set_xlim(bins[0], bins[-1])
+        ax.set_xlabel(f"score (out of {_fmt(max_score)})" if max_score else "score")
+        ax.set_ylabel("students")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(frameon=False, fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+    return _png(draw, size=(8.0, 3.4))
+
+
+def _pass_rate_png(rates):
+    def draw(fig):
+        ax = fig.add_subplot()
+        labels = [f"{gid} ({_fmt(pts)} pt)" if pts is not None else gid
+                  for gid, pts, _, _ in rates]
+        fractions = [passed / total for _, _, passed, total in rates]
+        colours = ["#1b9e77" if f >= 0.8 else "#e6ab02" if f >= 0.5 else "#d95f02"
+                   for f in fractions]
+        y = np.arange(len(rates))
+        ax.barh(y, fractions, color=colours, height=0.7)
+        for i, (f, (_, _, passed, total)) in enumerate(zip(fractions, rates)):
+            ax.text(f + 0.01, i, f"{f:.0%}  ({passed}/{total})", va="center", fontsize=9)
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels, fontsize=9)
+        ax.invert_yaxis()                      # first cell of the notebook at the top
+        ax.set_xlim(0, 1.22)                   # room for the labels right of a full bar
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("students passing the cell")
+        ax.spines[["top", "right"]].set_visible(False)
+    return _png(draw, size=(8.0, 1.2 + 0.3 * len(rates)))
+
+
+def _img(png, alt):
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+
+
+# ------------------------------------------------------------------------------------- HTML
+
+def _fmt(x):
+    """A score for people: at most two decimals, no trailing zeros; '—' when there is none."""
+    return "—" if x is None else f"{round(float(x), 2):g}"
+
+
+def _e(text):
+    return html.escape(str(text), quote=True)
+
+
+def _student(name):
+    """A student's name, escaped and held to a width: auto table layout sizes columns by their
+    longest unbroken text, so one 200-character name would squeeze every other column."""
+    return f"<span class=name>{_e(name)}</span>"
+
+
+def _badge(status):
+    known = status if status in STATUSES else "other"
+    return f'<span class="badge s-{known}">{_e(status)}</span>'
+
+
+def _flags_html(flags):
+    if not flags:
+        return ""
+    return "<ul class=flags>" + "".join(f"<li>{_e(f)}</li>" for f in flags) + "</ul>"
+
+
+def _table(head, rows, numeric=()):
+    """An HTML table; ``rows`` are (css class, [cell html]) and cells are already escaped."""
+    ths = "".join(f'<th{" class=num" if i in numeric else ""}>{h}</th>'
+                  for i, h in enumerate(head))
+    trs = "".join(f'<tr{f" class={cls}" if cls else ""}>'
+                  + "".join(f'<td{" class=num" if i in numeric else ""}>{c}</td>'
+                            for i, c in enumerate(cells)) + "</tr>"
+                  for cls, cells in rows)
+    return f"<table><thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
+
+
+CSS = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
+       max-width: 1100px; margin: 24px auto; padding: 0 20px; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 8px;
+     border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.meta { color: #666; margin: 0 0 12px; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 14px; min-width: 90px; }
+.card b { display: block; font-size: 20px; } .card span { color: #666; font-size: 12px; }
+nav a { margin-right: 14px; color: #1a5fb4; }
+img { max-width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #eee;
+         overflow-wrap: anywhere; }
+th { background: #f5f5f5; font-weight: 600; } tbody tr:nth-child(even) { background: #fafafa; }
+.num { text-align: right; white-space: nowrap; } .nowrap { white-space: nowrap; }
+.name { display: inline-block; max-width: 16em; }
+code { font: 12.5px/1.4 ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; }
+tr.tamper, tr.tamper:nth-child(even) { background: #fde8e8; box-shadow: inset 4px 0 #c01c28; }
+ul.flags { margin: 0; padding-left: 18px; color: #a51d2d; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
+         background: #eee; white-space: nowrap; }
+.s-graded { background: #d4f0e4; } .s-repaired { background: #dbe8fb; }
+.s-timeout, .s-crashed { background: #fde9c8; } .s-failed, .s-invalid { background: #f9d2d2; }
+.s-missing { background: #e4e4e4; color: #555; } .s-other { background: #eadcf6; }
+.card span.flag-badge, .flag-badge { background: #c01c28; color: white; }
+.empty { color: #666; font-style: italic; }
+"""
+
+
+def render_html(assignment, grades, cells, generated=None):
+    """The report page as a string (``write_report`` reads the files and saves it)."""
+    summary = summarize(grades)
+    rates = pass_rates(cells)
+    failures = common_failures(cells)
+    attention = needs_attention(grades)
+    generated = generated or datetime.now()
+    out_of = summary["max_score"]
+
+    of = f" of {_fmt(out_of)}" if out_of is not None else ""
+    cards = [(summary["students"], "students"),
+             (_fmt(summary["mean"]), f"mean{of}"),
+             (_fmt(summary["median"]), f"median{of}"),
+             (_fmt(summary["best"]), "best score")]
+    cards += [(n, _badge(s)) for s, n in summary["status_counts"]]
+    if summary["flagged"]:
+        cards.append((summary["flagged"], '<span class="badge flag-badge">flagged</span>'))
+    header = ('<div class=cards>'
+              + "".join(f"<div class=card><b>{_e(v)}</b><span>{label}</span></div>"
+                        for v, label in cards) + "</div>")
+    unscored = summary["students"] - summary["scored"]
+    note = (f"<p class=meta>Mean, median and best are over the {summary['scored']} students with "
+            f"a score; {unscored} have none.</p>" if unscored and summary["scored"] else "")
+
+    if summary["scored"]:
+        histogram = _img(_histogram_png(grades, out_of),
+                         f"histogram of {summary['scored']} scores, mean {_fmt(summary['mean'])}")
+    else:
+        histogram = "<p class=empty>No scores to plot.</p>"
+
+    if rates:
+        alt = "pass rate per cell: " + ", ".join(
+            f"{gid} {passed}/{total} ({passed / total:.0%})" for gid, _, passed, total in rates)
+        pass_chart = _img(_pass_rate_png(rates), alt)
+    else:
+        pass_chart = "<p class=empty>No test cell results (nobody was graded).</p>"
+
+    if failures:
+        failure_table = _table(
+            ["message", "count", "cells"],
+            [("", [f"<code>{_e(msg)}</code>", str(n),
+                    "<br>".join(f"<span class=nowrap>{_e(gid)} ({k})</span>" for gid, k in where)])
+             for msg, n, where in failures], numeric={1})
+        if len({c.failure for c in cells if c.failure}) > TOP_FAILURES:
+            failure_table += f"<p class=meta>The {TOP_FAILURES} most common are shown.</p>"
+    else:
+        failure_table = "<p class=empty>No failures.</p>"
+
+    if attention:
+        attention_table = _table(
+            ["student", "status", "score", "reason", "tamper flags"],
+            [("tamper" if g.flags else "",
+              [_student(g.student), _badge(g.status), _fmt(g.score), _e(g.reason),
+               _flags_html(g.flags)])
+             for g in attention], numeric={2})
+    else:
+        attention_table = "<p class=empty>Nobody: every student was graded cleanly.</p>"
+
+    if grades:
+        grade_table = _table(
+            ["student", "score", "max", "status", "reason"],
+            [("tamper" if g.flags else "",
+              [_student(g.student), _fmt(g.score), _fmt(g.max_score), _badge(g.status),
+               _e(g.reason)])
+             for g in sorted(grades, key=lambda g: g.student.lower())], numeric={1, 2})
+    else:
+        grade_table = "<p class=empty>No students in grades.csv.</p>"
+
+    title = f"{_e(assignment)}: class report"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><style>{CSS}</style></head>
+<body>
+<h1>{title}</h1>
+<p class=meta>Generated {generated:%Y-%m-%d %H:%M} from reports/{_e(assignment)}/grades.csv
+and cells.csv.</p>
+<nav><a href="#scores">Scores</a><a href="#cells">Pass rate per cell</a>
+<a href="#failures">Common failures</a><a href="#attention">Needs attention
+({len(attention)})</a><a href="#grades">All grades</a></nav>
+{header}{note}
+<h2 id=scores>Scores</h2>{histogram}
+<h2 id=cells>Pass rate per test cell</h2>{pass_chart}
+<h2 id=failures>Most common failures</h2>{failure_table}
+<h2 id=attention>Needs attention ({len(attention)})</h2>
+<p class=meta>Every student not cleanly graded, and everyone with tamper flags (highlighted,
+listed first).</p>{attention_table}
+<h2 id=grades>All grades</h2>{grade_table}
+</body></html>
+"""
+
+
+def write_report(root, assignment):
+    """Write ``<root>/reports/<assignment>/report.html`` from the grading command's CSVs and
+    return its path. grades.csv must exist (it is how we know grading ran); cells.csv may be
+    absent when nobody could be graded."""
+    folder = Path(root) / "reports" / assignment
+    grades_csv = folder / "grades.csv"
+    if not grades_csv.exists():
+        raise FileNotFoundError(f"{grades_csv} not found: grade the assignment first")
+    page = render_html(assignment, read_grades(grades_csv), read_cells(folder / "cells.csv"))
+    out = folder / "report.html"
+    out.write_text(page, encoding="utf-8")
+    return out
