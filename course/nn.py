@@ -386,7 +386,7 @@ def attention_forward(Q, K, V, mask=None):
     are exactly 0 (the notes' listing accepts a mask and never applies it).
     Returns out (..., T_q, d_v) and cache = (Q, K, V, weights).
     """
-    scale = 1.0 / np.sqrt(Q.shape[-1])
+    scale = 1.0 / float(np.sqrt(Q.shape[-1]))     # a Python float keeps float32 inputs float32
     scores = np.matmul(Q, np.swapaxes(K, -1, -2))
     scores *= scale
     if mask is not None:
@@ -405,7 +405,7 @@ def attention_backward(dout, cache):
     then dQ = dS K / sqrt(d_k) and dK = dS^T Q / sqrt(d_k). Masked weights are 0, so no
     gradient reaches a masked score."""
     Q, K, V, A = cache
-    scale = 1.0 / np.sqrt(Q.shape[-1])
+    scale = 1.0 / float(np.sqrt(Q.shape[-1]))     # a Python float keeps float32 inputs float32
     dV = np.matmul(np.swapaxes(A, -1, -2), dout)
     dA = np.matmul(dout, np.swapaxes(V, -1, -2))
     dS = A * (dA - np.sum(dA * A, axis=-1, keepdims=True)) * scale

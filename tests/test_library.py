@@ -304,3 +304,67 @@ def test_filled_and_partial_submissions(chapter):
     unfinished = [c.metadata.nbgrader.grade_id for c in partial if "NotImplementedError" in c.source]
     assert unfinished == [chapter.answers[-1]]
     assert "NotImplementedError" in answer_cells(release)[0].source      # the release is untouched
+
+
+def test_attention_block_fixture_mask_and_gradients():
+    out, cache = nn.attention_forward(np.eye(2), np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert np.allclose(cache[3], [[0.669762, 0.330238], [0.330238, 0.669762]], atol=1e-6)
+    assert np.allclose(out, [[1.660477, 2.660477], [2.339523, 3.339523]], atol=1e-6)
+    rng = np.random.default_rng(5)
+    Q, K, V = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 4, 6))
+    mask = nn.causal_mask(4)
+    assert mask.dtype == bool and mask[0, 1] == False and mask[3, 0] == True   # noqa: E712
+    G = rng.normal(size=(2, 3, 4, 6))
+    out, cache = nn.attention_forward(Q, K, V, mask)
+    assert np.all(cache[3][..., ~mask] == 0) and np.allclose(cache[3].sum(-1), 1)
+    later = V.copy()
+    later[..., 3, :] += 10                       # the future cannot change position 0..2
+    assert np.allclose(nn.attention_forward(Q, K, later, mask)[0][..., :3, :], out[..., :3, :])
+    dQ, dK, dV = nn.attention_backward(G, cache)
+    errors = testing.grad_check(lambda p: float(np.sum(nn.attention_forward(p["Q"], p["K"], p["V"], mask)[0] * G)),
+                                {"Q": Q, "K": K, "V": V}, {"dQ": dQ, "dK": dK, "dV": dV})
+    assert max(errors.values()) < 1e-7
+    X = rng.normal(size=(2, 5, 12))
+    assert nn.split_heads(X, 3).shape == (2, 3, 5, 4)
+    assert np.array_equal(nn.combine_heads(nn.split_heads(X, 3)), X)
+    with pytest.raises(ValueError):
+        nn.split_heads(X, 5)
+    f32 = nn.attention_forward(*(a.astype(np.float32) for a in (Q, K, V)))[0]
+    assert f32.dtype == np.float32
+
+
+def test_layernorm_and_positions():
+    rng = np.random.default_rng(6)
+    x, g, b, G = rng.normal(size=(3, 4, 6)), rng.normal(size=6), rng.normal(size=6), rng.normal(size=(3, 4, 6))
+    out, cache = nn.layernorm_forward(x, np.ones(6), np.zeros(6))
+    assert np.allclose(out.mean(-1), 0) and np.allclose(out.var(-1), 1, atol=1e-4)
+    out, cache = nn.layernorm_forward(x, g, b)
+    dx, dg, db = nn.layernorm_backward(G, cache)
+    errors = testing.grad_check(lambda p: float(np.sum(nn.layernorm_forward(p["x"], p["g"], p["b"])[0] * G)),
+                                {"x": x, "g": g, "b": b}, {"dx": dx, "dg": dg, "db": db})
+    assert max(errors.values()) < 1e-7
+    pe = nn.positional_encoding(4, 4)
+    assert np.allclose(pe[1], [0.841471, 0.540302, 0.010000, 0.999950], atol=1e-6)
+    assert nn.positional_encoding(3, 5).shape == (3, 5)
+    pe = nn.positional_encoding(50, 8)
+    assert np.allclose(pe[:, 0::2] ** 2 + pe[:, 1::2] ** 2, 1)
+
+
+def test_sequence_data_and_attention_plot():
+    src, tgt = data.make_date_pairs(200, seed=3)
+    assert len(src) == len(tgt) == 200 and all(len(t) == 10 and t[4] == t[7] == "-" for t in tgt)
+    assert data.make_date_pairs(5, seed=3) == data.make_date_pairs(5, seed=3)
+    import datetime
+    for s, t in zip(*data.make_date_pairs(50, seed=4, formats=["long"])):
+        d = datetime.date.fromisoformat(t)
+        assert str(d.year) in s and d.strftime("%B") in s
+    X, Y = data.make_token_sequences(20, 5, task="sort", seed=1)
+    assert X.shape == Y.shape == (20, 5) and np.all(np.diff(Y, axis=1) >= 0)
+    X, Y = data.make_token_sequences(20, 5, task="reverse", seed=1)
+    assert np.array_equal(Y, X[:, ::-1])
+    with pytest.raises(ValueError):
+        data.make_token_sequences(2, task="shuffle")
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    image = widgets.plot_attention(np.full((3, 4), 0.25), ax, keys=list("abcd"), queries=list("xyz"))
+    assert image.get_array().shape == (3, 4) and [t.get_text() for t in ax.get_xticklabels()] == list("abcd")

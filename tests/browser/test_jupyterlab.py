@@ -12,7 +12,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CH01 = "ch01_logistic_regression"
 # The named widgets, by chapter: (chapter id, a text that identifies the widget's cell).
 WIDGETS = [(CH01, "decision_boundary_explorer"),
-           ("ch19_learning_rate_decay", "Learning-rate decay: schedules")]
+           ("ch19_learning_rate_decay", "Learning-rate decay: schedules"),
+           ("ch49_attention", "Where the date translator looks"),
+           ("ch50_self_attention", "Self-attention explorer"),
+           ("ch51_bert_vs_gpt", "BERT vs GPT: attention on the same digits")]
 
 SIGMOID = """def sigmoid(z):
     z = np.asarray(z, dtype=np.float64)
@@ -93,16 +96,21 @@ def test_named_widget_redraws(page, lab, shot, widget, round_):
     run_all(page)
     cell = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text=marker).first
     cell.scroll_into_view_if_needed()
-    slider = cell.locator(".widget-slider [role=slider], .noUi-handle").first
-    slider.wait_for()
+    # the explorer's first slider, or its first dropdown when it has no slider
+    control = cell.locator(".widget-slider [role=slider], .noUi-handle, .widget-dropdown select").first
+    control.wait_for()
     cell.scroll_into_view_if_needed()
     image = cell.locator(".jupyter-widgets img, img.widget-image").first
     before = image.get_attribute("src")
     shot(page, "before")
-    slider.focus()
-    at_max = slider.get_attribute("aria-valuenow") == slider.get_attribute("aria-valuemax")
-    for _ in range(12):                     # move away from whichever end it may sit at
-        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    if control.evaluate("e => e.tagName") == "SELECT":
+        values = control.locator("option").evaluate_all("os => os.map(o => o.value)")
+        control.select_option(next(v for v in values if v != control.input_value()))
+    else:
+        control.focus()
+        at_max = control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
+        for _ in range(12):                 # move away from whichever end it may sit at
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
     page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                            arg=[image.element_handle(), before], timeout=60_000)
     shot(page, "after")
