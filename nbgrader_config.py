@@ -27,6 +27,16 @@ c.Exchange.root = os.environ.get("COURSE_EXCHANGE", str(here / "exchange"))
 # Seconds per cell when nbgrader runs a notebook (Execute.timeout is the setting that wins).
 # Every test cell runs in under 2 s and every chapter in under 30 s with solutions.
 c.Execute.timeout = 30
+# Kernels nbgrader starts keep history in memory (nbgrader's own default) and keep quiet about
+# routine things, such as ipykernel 7's warning that loopback TCP is not encrypted.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+# What a cell that runs past its limit shows (nbgrader's default message is empty).
+c.Execute.error_on_timeout = {
+    "ename": "CellTimeoutError",
+    "evalue": "the cell ran past its time limit and was stopped: a loop that never ends?",
+    "traceback": ["CellTimeoutError: the cell ran past its time limit and was stopped: "
+                  "a loop that never ends?"],
+}
 # A student who deletes a test cell gets it back, graded, instead of a silent "needs manual grade".
 c.OverwriteCells.add_missing_cells = True
 # What students see in place of a solution.

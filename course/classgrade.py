@@ -252,7 +252,7 @@ def _flags(guard_log):
             continue
         kind = item.get("kind")
         ready = ready or kind == "ready"
-        if kind in ("rebind", "file", "program", "network", "signal"):
+        if kind in ("rebind", "file", "program", "network", "signal", "introspection"):
             what = {"rebind": "rebound"}.get(kind, "")
             flags.append(f"{what + ' ' if what else ''}{item.get('what')} (code cell {item.get('cell')})")
     if lines and not ready:

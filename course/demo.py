@@ -78,7 +78,7 @@ def run_demo(root=None, keep=None, chapters=None, out=print):
         if not chosen:
             out("no chapters to grade")
             return 1
-        out(f"course copied to {work}; {len(chosen)} chapters")
+        out(f"course copied to {work}; {len(chosen)} chapter{'' if len(chosen) == 1 else 's'}")
         api = nbgrader_api(work)
         failures = []
         for ch in chosen:

@@ -26,6 +26,8 @@ _WATCHED = ("numpy", "numpy.linalg", "numpy.random", "numpy.testing", "builtins"
 _PATH_EVENTS = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "os.rmdir",
                 "os.mkdir", "os.chdir", "os.symlink", "os.link", "os.truncate", "shutil.rmtree",
                 "shutil.copyfile", "os.chmod", "os.chown", "glob.glob", "sqlite3.connect"}
+_INTROSPECTION_EVENTS = {"sys._getframe", "sys._current_frames", "gc.get_referrers",
+                         "gc.get_objects"}
 _PROGRAM_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
                    "os.fork", "pty.spawn"}
 
@@ -89,7 +91,8 @@ class _Guard:
         self.busy = True                     # the hook's own work must not re-enter it
         try:
             if not (event in _PATH_EVENTS or event in _PROGRAM_EVENTS
-                    or event.startswith("socket.")) or not self.by_notebook_code():
+                    or event.startswith("socket.") or event in _INTROSPECTION_EVENTS) \
+                    or not self.by_notebook_code():
                 return
             if event in _PATH_EVENTS and args:
                 self.check_path(event, args)
@@ -97,6 +100,9 @@ class _Guard:
                 self.flag("program", f"{event} {str(args[0])[:120] if args else ''}")
             elif event in ("socket.connect", "socket.bind", "socket.sendto"):
                 self.flag("network", f"{event} {args[1] if len(args) > 1 else ''}")
+            elif event in _INTROSPECTION_EVENTS:
+                self.flag("introspection", f"{event}: looked into running frames or objects "
+                                           "(a test's local variables can be read that way)")
         finally:
             self.busy = False
 

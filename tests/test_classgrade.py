@@ -77,6 +77,11 @@ def _class(root, port):
     subs["rebinder"] = _with(good, "ch01-sigmoid", (
         "import builtins, course.testing\nbuiltins.abs = lambda x: 0\n"
         "course.testing.check_close = lambda *a, **k: None\n"))
+    subs["frame_peeker"] = _with(good, "ch01-sigmoid", "", (
+        "import sys\nimport numpy as np\n"
+        "def sigmoid(z):\n"
+        "    caller = sys._getframe(1).f_locals          # read what the test expects\n"
+        "    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"))
     subs["memory_bomb"] = _with(good, "ch01-sigmoid", "try:\n    hog = bytearray(8 << 30)\n"
                                 "except MemoryError:\n    print('MEMORY LIMIT')\n")
     subs["huge_output"] = _with(good, "ch01-sigmoid", "print('x' * (30 << 20))\n")
@@ -242,6 +247,12 @@ def test_rebinding_is_undone_and_flagged(graded):
     assert any("course.testing.check_close" in f for f in row["flags"])
 
 
+def test_reading_the_tests_frames_is_flagged(graded):
+    row = graded["rows"]["frame_peeker"]
+    assert any("sys._getframe" in f for f in row["flags"]), row
+    assert not graded["rows"]["alice"]["flags"]
+
+
 def test_memory_bounded(graded):
     assert "MEMORY LIMIT" in _autograded_text(graded, "memory_bomb")
     assert graded["rows"]["memory_bomb"]["score"] == 20
@@ -274,7 +285,7 @@ def test_loops_and_dead_kernels(graded, student, score, status):
 
 
 def test_time_limits_do_not_hold_up_the_class(graded):
-    # 23 students, 5 of them loop or die: with 2 workers this stays far below the
+    # 24 students, 5 of them loop or die: with 2 workers this stays far below the
     # sum of their limits on one worker
     assert graded["seconds"] < 240, graded["seconds"]
 
