@@ -6,7 +6,8 @@ Each layer is a pair, as in CS231n's ``layers.py``: ``*_forward(...) -> (out, ca
 Shapes follow the course convention: X is (n_x, m), one column per example.
 
 Taught in: chapters 1-3 (sigmoid, logistic regression, binary cross-entropy, gradient descent),
-5 and 7 (softmax, activations), 8 (softmax cross-entropy), 9 (linear and L-layer pairs),
+5 and 7 (softmax, activations), 8 (softmax cross-entropy; sequence_cross_entropy is the same
+loss for the row layout of chapters 49-51), 9 (linear and L-layer pairs),
 10 (initialisation), 13 (L2 penalty), 14 (dropout), 17-18 (momentum, RMSprop, Adam),
 21 (batch normalisation), 50 (scaled dot-product and multi-head attention, causal mask),
 51 (layer normalisation, positional encoding).
@@ -27,7 +28,7 @@ __all__ = ["sigmoid", "sigmoid_forward", "sigmoid_backward", "logistic_forward",
            "dropout_backward", "momentum_update", "rmsprop_update", "adam_update",
            "batchnorm_forward", "batchnorm_backward", "causal_mask", "attention_forward",
            "attention_backward", "split_heads", "combine_heads", "layernorm_forward",
-           "layernorm_backward", "positional_encoding"]
+           "layernorm_backward", "positional_encoding", "sequence_cross_entropy"]
 
 CLIP = 1e-12   # probabilities are clipped to [CLIP, 1 - CLIP] before a log
 
@@ -195,6 +196,20 @@ def softmax_cross_entropy(Z, Y):
     shifted = Z - np.max(Z, axis=0, keepdims=True)
     log_p = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
     return float(-np.sum(Y * log_p) / m), (np.exp(log_p) - Y) / m
+
+
+def sequence_cross_entropy(logits, targets):
+    """softmax_cross_entropy for the row layout of chapters 49-51: logits (..., C), one row of
+    class scores per position, and integer targets (...). The same loss as chapter 8's, averaged
+    over every position: cost = -(1/n) sum log softmax(logits)[target], n = targets.size, and
+    dlogits = (softmax(logits) - one_hot(targets)) / n in the logits' dtype.
+    Returns (cost, dlogits)."""
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    n = targets.size
+    picked = np.take_along_axis(log_p, targets[..., None], axis=-1)
+    onehot = np.eye(logits.shape[-1], dtype=logits.dtype)[targets]
+    return float(-picked.sum() / n), (np.exp(log_p) - onehot) / n
 
 
 # --- layers (chapter 9) ----------------------------------------------------------------------

@@ -368,3 +368,16 @@ def test_sequence_data_and_attention_plot():
     ax = Figure().add_subplot()
     image = widgets.plot_attention(np.full((3, 4), 0.25), ax, keys=list("abcd"), queries=list("xyz"))
     assert image.get_array().shape == (3, 4) and [t.get_text() for t in ax.get_xticklabels()] == list("abcd")
+
+
+def test_sequence_cross_entropy_is_chapter_8s_loss_per_row():
+    rng = np.random.default_rng(7)
+    logits, targets = rng.normal(size=(3, 4, 5)), rng.integers(0, 5, size=(3, 4))
+    cost, dlogits = nn.sequence_cross_entropy(logits, targets)
+    same, _ = nn.softmax_cross_entropy(logits.reshape(-1, 5).T, nn.one_hot(targets.reshape(1, -1), 5))
+    assert cost == pytest.approx(same, rel=1e-12)
+    errors = testing.grad_check(lambda p: nn.sequence_cross_entropy(p["L"], targets)[0],
+                                {"L": logits}, {"dL": dlogits})
+    assert errors["L"] < 1e-7
+    assert nn.sequence_cross_entropy(np.array([[1000.0, -1000.0]]), np.array([1]))[0] == pytest.approx(2000)
+    assert nn.sequence_cross_entropy(logits.astype(np.float32), targets)[1].dtype == np.float32
