@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from . import sandbox, submissions
-from .feedback import hidden_lines, _clean_text, _last_line
+from .feedback import hidden_lines, clean_text, error_line
 
 __all__ = ["grade_class", "resilient_execute", "write_tables", "STATUSES"]
 
@@ -53,34 +53,37 @@ def _resilient_execute():
         """
         budget = Float(0.0, help="seconds per notebook (0: no budget)").tag(config=True)
         max_restarts = Integer(3).tag(config=True)
-        report = {}
+        # what happened, by cell name (grade id, or "cell N"), for the grading record; the
+        # worker grading one student empties it first
+        report = {"skipped": [], "timeouts": []}
 
         def preprocess(self, nb, resources, km=None):
             original = copy.deepcopy(nb)
+            names = [c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i + 1}")
+                     for i, c in enumerate(nb.cells)]
             self.skip = {}
             self.deadline = time.monotonic() + self.budget if self.budget else None
-            type(self).report = {"skipped": {}, "timeouts": [], "budget_s": self.budget}
             for attempt in range(self.max_restarts + 1):
                 work = copy.deepcopy(original)
                 self.current = None
                 try:
                     out = super().preprocess(work, resources, km)
                     break
-                except (DeadKernelError, CellTimeoutError, RuntimeError) as e:
-                    if self.current is None or not isinstance(e, (DeadKernelError, CellTimeoutError)):
+                except (DeadKernelError, CellTimeoutError) as e:
+                    if self.current is None:          # the kernel never started: not a cell's fault
                         raise
                     why = ("the kernel died while running it" if isinstance(e, DeadKernelError)
                            else "it ran past its time limit and did not stop when interrupted")
                     self.skip[self.current] = why
-                    self.report["skipped"][self.current] = why
+                    self.report["skipped"].append((names[self.current], why))
             else:
                 out = (work, resources)
             nb.cells = out[0].cells
             nb.metadata = out[0].metadata
-            for index, cell in enumerate(nb.cells):
-                for o in cell.get("outputs", []):
-                    if o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError":
-                        self.report["timeouts"].append(index)
+            self.report["timeouts"] += [
+                names[i] for i, cell in enumerate(nb.cells)
+                if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError"
+                       for o in cell.get("outputs", []))]
             return nb, out[1]
 
         def preprocess_cell(self, cell, resources, index):
@@ -173,8 +176,8 @@ def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, m
     config = _config(root, budget, cell_timeout, work)
     config.NbGraderAPI.log_level = logging.WARNING
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    run = resilient_execute().report = {"skipped": [], "timeouts": []}
     result = api.autograde(assignment, student, force=True, create=True)
-    run = dict(resilient_execute().report)
     rec = {"student": student, "status": inspection["status"], "reasons": list(inspection["reasons"]),
            "sha": inspection["sha"], "flags": _flags(guard_log)}
     if not result.get("success"):
@@ -184,7 +187,7 @@ def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, m
         fb = api.generate_feedback(assignment, student, force=True)
         if not fb.get("success"):
             rec["reasons"].append("feedback was not generated: " + _last_error(fb))
-        _explain_run(rec, run, root, assignment, student)
+        _explain_run(rec, run, budget)
     rec["score"], rec["max_score"], rec["cells"] = _scores(root, config, assignment, student)
     rec["seconds"] = round(time.monotonic() - start, 2)
     _write_json(record, rec)
@@ -192,23 +195,18 @@ def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, m
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _explain_run(rec, run, root, assignment, student):
-    folder = Path(root) / "autograde" / student / assignment
-    import nbformat
-    for path in sorted(folder.glob("*.ipynb")):
-        nb = nbformat.read(str(path), as_version=4)
-        names = {i: c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i + 1}")
-                 for i, c in enumerate(nb.cells)}
-        for index, why in sorted(run.get("skipped", {}).items()):
-            rec["status"] = "crashed"
-            rec["reasons"].append(f"{names.get(index)}: {why}; graded without that cell")
-        timeouts = run.get("timeouts", [])
-        if timeouts and rec["status"] != "crashed":
+def _explain_run(rec, run, budget):
+    """Status and reasons from what ResilientExecute reported: crashed beats timeout."""
+    for name, why in run["skipped"]:
+        rec["status"] = "crashed"
+        rec["reasons"].append(f"{name}: {why}; graded without that cell")
+    timeouts = run["timeouts"]
+    if timeouts:
+        if rec["status"] != "crashed":
             rec["status"] = "timeout"
-        if timeouts:
-            cells = ", ".join(names.get(i) for i in timeouts[:5]) + (" ..." if len(timeouts) > 5 else "")
-            rec["reasons"].append(f"stopped at the time limit in {cells} (limit per notebook "
-                                  f"{run.get('budget_s', 0):.0f} s)")
+        cells = ", ".join(timeouts[:5]) + (" ..." if len(timeouts) > 5 else "")
+        rec["reasons"].append(f"stopped at the time limit in {cells} (limit per notebook "
+                              f"{budget:.0f} s)")
 
 
 def _scores(root, config, assignment, student):
@@ -224,7 +222,7 @@ def _scores(root, config, assignment, student):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             if gid and errors:
-                failures[gid] = _clean_text(_last_line(errors[-1]), secrets)[:300]
+                failures[gid] = clean_text(error_line(errors[-1]), secrets)[:300]
     with Gradebook(config.CourseDirectory.db_url) as gb:
         max_score = gb.find_assignment(assignment).max_score
         try:
@@ -309,6 +307,7 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
         got = submissions.collect(root, assignment, source)
         print(f"collected {len(got)} submissions from {source}", file=out)
     students = submissions.student_ids(root, assignment)
+    max_score = _max_score(root, assignment)
     ctx = multiprocessing.get_context("fork")
     todo, done = [], 0
     for student in students:
@@ -320,10 +319,8 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
                 done += 1
                 continue
         if inspection["status"] in ("missing", "invalid"):
-            _write_json(record, {"student": student, "status": inspection["status"],
-                                 "reasons": inspection["reasons"], "sha": inspection["sha"],
-                                 "flags": [], "score": 0.0, "max_score": _max_score(root, assignment),
-                                 "cells": [], "seconds": 0.0})
+            _write_json(record, _ungraded(student, inspection["status"], inspection["reasons"],
+                                          inspection["sha"], max_score))
         else:
             todo.append((student, inspection))
     total, started = len(students), time.monotonic()
@@ -340,9 +337,9 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
                     str(root), assignment, student, inspection, timeout, cell_timeout, memory_mb,
                     records / f"{student}.json"))
                 proc.start()
-                running[proc.sentinel] = (proc, student, time.monotonic())
+                running[proc.sentinel] = (proc, student, time.monotonic(), inspection["sha"])
             multiprocessing.connection.wait(list(running), timeout=1.0)
-            for sentinel, (proc, student, t0) in list(running.items()):
+            for sentinel, (proc, student, t0, sha) in list(running.items()):
                 record = records / f"{student}.json"
                 if proc.is_alive() and time.monotonic() - t0 < hard_limit:
                     continue
@@ -350,14 +347,14 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
                     proc.kill()
                 proc.join()
                 del running[sentinel]
-                if proc.exitcode != 0 or not record.exists() or \
-                        json.loads(record.read_text()).get("sha") is None:
-                    _write_json(record, _lost(root, assignment, student, proc.exitcode,
-                                              time.monotonic() - t0, hard_limit))
+                rec = json.loads(record.read_text()) if record.exists() else {}
+                if proc.exitcode != 0 or rec.get("sha") != sha:     # none, or a stale one
+                    rec = _lost(student, proc.exitcode, time.monotonic() - t0, hard_limit, max_score)
+                    _write_json(record, rec)
                 finished += 1
-                _progress(out, finished, total, json.loads(record.read_text()))
+                _progress(out, finished, total, rec)
     except KeyboardInterrupt:
-        for proc, _, _ in running.values():
+        for proc, *_ in running.values():
             proc.kill()
         print(f"\ninterrupted: {finished} of {total} graded; run the same command again to "
               "grade the rest (finished students are kept)", file=out)
@@ -385,12 +382,20 @@ def _inspect(root, assignment, student, reports):
     return data
 
 
-def _lost(root, assignment, student, exitcode, seconds, hard_limit):
-    reason = (f"grading was stopped after {seconds:.0f} s (hard limit {hard_limit:.0f} s)"
-              if seconds >= hard_limit else f"the grading process ended with code {exitcode}")
-    return {"student": student, "status": "timeout" if seconds >= hard_limit else "failed",
-            "reasons": [reason], "sha": None, "flags": [], "score": 0.0,
-            "max_score": _max_score(root, assignment), "cells": [], "seconds": round(seconds, 2)}
+def _ungraded(student, status, reasons, sha, max_score, seconds=0.0):
+    """The record of a submission nbgrader did not grade: 0 points, with the reason why."""
+    return {"student": student, "status": status, "reasons": list(reasons), "sha": sha,
+            "flags": [], "score": 0.0, "max_score": max_score, "cells": [],
+            "seconds": round(seconds, 2)}
+
+
+def _lost(student, exitcode, seconds, hard_limit, max_score):
+    """The grading process was killed at the hard limit, or died: no sha, so a rerun retries."""
+    if seconds >= hard_limit:
+        return _ungraded(student, "timeout", [f"grading was stopped after {seconds:.0f} s "
+                                              f"(hard limit {hard_limit:.0f} s)"], None, max_score, seconds)
+    return _ungraded(student, "failed", [f"the grading process ended with code {exitcode}"],
+                     None, max_score, seconds)
 
 
 def _max_score(root, assignment):

@@ -40,12 +40,12 @@ def _leaks(text, secrets):
     return any(s in text for s in secrets)
 
 
-def _clean_text(text, secrets):
+def clean_text(text, secrets):
     return "\n".join(REDACTED if _leaks(line, secrets) else line
                      for line in text.split("\n"))
 
 
-def _last_line(output):
+def error_line(output):
     message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
     return _ANSI.sub("", message)
 
@@ -69,13 +69,13 @@ class HideHiddenTests(NbGraderPreprocessor):
         kind = output.get("output_type")
         if kind == "error":
             if is_test:
-                message = _last_line(output)
-                output["traceback"] = [_clean_text(message, secrets)]
+                message = error_line(output)
+                output["traceback"] = [clean_text(message, secrets)]
             else:
-                output["traceback"] = [_clean_text(line, secrets) for line in output["traceback"]]
-            output["evalue"] = _clean_text(output.get("evalue", ""), secrets)
+                output["traceback"] = [clean_text(line, secrets) for line in output["traceback"]]
+            output["evalue"] = clean_text(output.get("evalue", ""), secrets)
         elif kind == "stream":
-            output["text"] = _clean_text(output["text"], secrets)
+            output["text"] = clean_text(output["text"], secrets)
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             for mime in list(data):
@@ -84,4 +84,4 @@ class HideHiddenTests(NbGraderPreprocessor):
                     text = value if isinstance(value, str) else "".join(value) \
                         if isinstance(value, list) else str(value)
                     if _leaks(text, secrets):
-                        data[mime] = _clean_text(text, secrets)
+                        data[mime] = clean_text(text, secrets)

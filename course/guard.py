@@ -193,6 +193,5 @@ def install():
     _GUARD.snapshot["signal"] = {"signal": _no_ignored_interrupt}
     _GUARD.modules["signal"] = signal
     sys.addaudithook(_GUARD.audit)
-    for name in ("COURSE_GUARD_FD",):
-        os.environ.pop(name, None)
+    os.environ.pop("COURSE_GUARD_FD", None)
     _GUARD.emit(cell=0, kind="ready")
