@@ -43,10 +43,20 @@ c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 # Feedback must not show the hidden tests (by default it does: nbgrader issue #917), neither in
 # the test cells' source (ClearHiddenTests) nor in tracebacks and printed output (HideHiddenTests,
-# which must run first, while the hidden blocks are still there to be recognised).
+# which must run first, while the hidden blocks are still there to be recognised). Nor may it
+# run a student's HTML: nbconvert's SanitizeHTML (bleach) escapes <script>, event handlers and
+# the like in HTML outputs and drops output types it cannot make safe (JavaScript, SVG, widget
+# views; the PNG a widget sends beside its view is kept); markdown is sanitised once rendered,
+# and the title and cell tags are made plain text (course.feedback.SafeHTMLExporter).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "course.feedback.HideHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "course.feedback.SanitizeOutputs",
 ]
+c.SanitizeOutputs.enabled = True       # nbconvert's own preprocessors are off until enabled
+c.GenerateFeedback.exporter_class = "course.feedback.SafeHTMLExporter"
+# `nbgrader export` quotes its CSV and keeps spreadsheets from running a cell as a formula
+# (nbgrader's own CSV plugin joins fields with commas, unquoted)
+c.ExportApp.plugin_class = "course.export.SafeCsvExportPlugin"

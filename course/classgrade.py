@@ -11,7 +11,15 @@ nbgrader's own CSV export, and a summary. ``python -m course report`` turns them
 
 Statuses: graded, repaired (fixed before grading; see reason), timeout (a cell or the notebook
 ran past its limit), crashed (the kernel died or ignored interrupts; graded without that cell),
-failed (nbgrader could not grade it), invalid (not a notebook), missing (no notebook).
+failed (nbgrader could not grade it), invalid (not a notebook, a link, or an id nbgrader would
+misread), missing (no notebook).
+
+What a submission can reach: nbgrader is given the notebooks only (``CourseDirectory.ignore``
+is ``*`` here, so other files in the student's folder are neither run nor copied into
+``autograde/`` or ``feedback/``); the kernel sees a scratch folder, not the autograde folder
+(``course.sandbox``); after grading, the autograde and feedback folders are checked without
+following links, and feedback keeps the HTML page only. One student's failure of any kind is
+that student's record (status failed, with the reason); the class goes on.
 """
 import copy
 import csv
@@ -26,6 +34,7 @@ from pathlib import Path
 
 from . import sandbox, submissions
 from .feedback import hidden_lines, clean_text, error_line
+from .textsafe import printable, spreadsheet_cell
 
 __all__ = ["grade_class", "resilient_execute", "write_tables", "STATUSES"]
 
@@ -55,7 +64,7 @@ def _resilient_execute():
         max_restarts = Integer(3).tag(config=True)
         # what happened, by cell name (grade id, or "cell N"), for the grading record; the
         # worker grading one student empties it first
-        report = {"skipped": [], "timeouts": []}
+        report = {"skipped": [], "timeouts": [], "cells_run": 0}
 
         def preprocess(self, nb, resources, km=None):
             original = copy.deepcopy(nb)
@@ -78,6 +87,10 @@ def _resilient_execute():
                     self.report["skipped"].append((names[self.current], why))
             else:
                 out = (work, resources)
+            # code cells the last kernel ran: the guard writes one line after each of them
+            self.report["cells_run"] = sum(
+                1 for i, c in enumerate(original.cells)
+                if c.cell_type == "code" and c.source.strip() and i not in self.skip)
             nb.cells = out[0].cells
             nb.metadata = out[0].metadata
             self.report["timeouts"] += [
@@ -152,14 +165,31 @@ def _config(root, budget, cell_timeout, workdir):
     if cell_timeout:
         config.Execute.timeout = int(cell_timeout)
     config.ResilientExecute.budget = float(budget)
+    # the notebooks only: other files in a student's folder are not run with them, nor copied
+    # into autograde/ and feedback/ (nbgrader copies them by default, following links)
+    config.CourseDirectory.ignore = ["*"]
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     steps[0] = resilient_execute()
     config.Autograde.autograde_preprocessors = steps
     return config
 
 
-def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record):
+def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record,
+                  disk_mb=256):
     _die_with_parent()
+    try:
+        _grade_one(root, assignment, student, inspection, budget, cell_timeout, memory_mb,
+                   record, disk_mb)
+    except Exception as e:        # this student's record says what happened; the class goes on
+        rec = _ungraded(student, "failed", list(inspection["reasons"]) +
+                        [f"the grader failed on this submission: {type(e).__name__}: {e}"[:300]],
+                        inspection["sha"], None)
+        rec["original"] = inspection.get("original", student)
+        _write_json(record, rec)
+
+
+def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record,
+               disk_mb):
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")    # nbgrader 0.9.6's SQLAlchemy SAWarnings
     from nbgrader.apps import NbGraderAPI
@@ -171,23 +201,32 @@ def _grade_worker(root, assignment, student, inspection, budget, cell_timeout, m
     _tools_on_path()
     work = Path(tempfile.mkdtemp(prefix="course-grade-"))
     guard_log = work / "guard.log"
-    os.environ.update(sandbox.kernel_env(work, memory_mb, cpu_seconds=int(budget * 2) + 30))
+    os.environ.update(sandbox.kernel_env(work, memory_mb, cpu_seconds=int(budget * 2) + 30,
+                                         disk_mb=disk_mb))
     os.environ[sandbox.GUARD_LOG] = str(guard_log)
     config = _config(root, budget, cell_timeout, work)
     config.NbGraderAPI.log_level = logging.WARNING
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    run = resilient_execute().report = {"skipped": [], "timeouts": []}
+    run = resilient_execute().report = {"skipped": [], "timeouts": [], "cells_run": 0}
     result = api.autograde(assignment, student, force=True, create=True)
-    rec = {"student": student, "status": inspection["status"], "reasons": list(inspection["reasons"]),
-           "sha": inspection["sha"], "flags": _flags(guard_log)}
+    rec = {"student": student, "original": inspection.get("original", student),
+           "status": inspection["status"], "reasons": list(inspection["reasons"]),
+           "sha": inspection["sha"], "flags": _flags(guard_log, run["cells_run"])}
+    autograded = Path(root) / "autograde" / student / assignment
+    strays = _strays(autograded, ".ipynb")
     if not result.get("success"):
         rec["status"] = "failed"
         rec["reasons"].append("nbgrader could not grade it: " + _last_error(result))
+    elif strays:               # cannot happen unless the sandbox leaked: then no feedback
+        rec["status"] = "failed"
+        rec["reasons"].append("the autograded folder holds what nbgrader did not write: "
+                              + ", ".join(strays[:5]) + "; no feedback was made")
     else:
         fb = api.generate_feedback(assignment, student, force=True)
         if not fb.get("success"):
             rec["reasons"].append("feedback was not generated: " + _last_error(fb))
         _explain_run(rec, run, budget)
+    _keep_only(Path(root) / "feedback" / student / assignment, ".html")
     rec["score"], rec["max_score"], rec["cells"] = _scores(root, config, assignment, student)
     rec["seconds"] = round(time.monotonic() - start, 2)
     _write_json(record, rec)
@@ -207,6 +246,31 @@ def _explain_run(rec, run, budget):
         cells = ", ".join(timeouts[:5]) + (" ..." if len(timeouts) > 5 else "")
         rec["reasons"].append(f"stopped at the time limit in {cells} (limit per notebook "
                               f"{budget:.0f} s)")
+
+
+def _strays(folder, suffix):
+    """Entries of ``folder`` (looked at without following links) that are not regular files
+    named ``*suffix`` directly in it."""
+    out = []
+    if not os.path.lexists(folder):
+        return out
+    for entry in os.scandir(folder):
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False) \
+                or not entry.name.endswith(suffix):
+            out.append(entry.name)
+    return sorted(out)
+
+
+def _keep_only(folder, suffix):
+    """Feedback is the page and nothing else from the student's folder: remove the rest,
+    links included (unlinked, never followed)."""
+    import shutil
+    for name in _strays(folder, suffix):
+        path = Path(folder) / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _scores(root, config, assignment, student):
@@ -235,13 +299,14 @@ def _scores(root, config, assignment, student):
         return sub.score, max_score, cells
 
 
-def _flags(guard_log):
-    """Tamper findings from the guard's log, one sentence each."""
+def _flags(guard_log, cells_run=None):
+    """Tamper findings from the guard's log, one sentence each; also a guard that never
+    started, or went quiet before the last cell (its pipe closed, its hooks undone)."""
     try:
         lines = guard_log.read_text(errors="replace").splitlines()
     except OSError:
         lines = []
-    flags, ready = [], False
+    flags, ready, reported = [], False, set()
     for line in lines:
         try:
             item = json.loads(line)
@@ -249,13 +314,21 @@ def _flags(guard_log):
             flags.append("the guard's log holds a line it did not write")
             continue
         kind = item.get("kind")
-        ready = ready or kind == "ready"
-        if kind in ("rebind", "file", "program", "network", "signal", "introspection"):
+        if kind == "ready":
+            ready, reported = True, set()         # a new kernel: count its cells afresh
+        elif kind == "cell":
+            reported.add(item.get("cell"))
+        elif kind in ("rebind", "file", "program", "network", "signal", "introspection",
+                      "code", "ctypes", "canary"):
             what = {"rebind": "rebound"}.get(kind, "")
             flags.append(f"{what + ' ' if what else ''}{item.get('what')} (code cell {item.get('cell')})")
-    if lines and not ready:
+    if not ready and (lines or cells_run):
         flags.append("the tamper guard did not start")
-    return list(dict.fromkeys(flags))[:50]
+    elif cells_run and len(reported - {0}) < cells_run:
+        last = max((c for c in reported if isinstance(c, int)), default=0)
+        flags.append(f"the tamper guard went quiet after code cell {last} of {cells_run} "
+                     "(its pipe was closed or its hooks undone)")
+    return list(dict.fromkeys(printable(f) for f in flags))[:50]
 
 
 def _last_error(result):
@@ -275,17 +348,33 @@ def _write_json(path, data):
 
 
 def _folder_sha(folder):
+    """A hash of the submission as it is on disk: regular files by content, links by their
+    target text (never followed), so a link to a pipe or /dev/zero cannot stall the grader."""
     h = hashlib.sha256()
-    for p in sorted(Path(folder).rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+    folder = Path(folder)
+    if os.path.islink(folder) or os.path.islink(folder.parent) or not folder.is_dir():
+        h.update(b"not a folder: " + os.fsencode(os.readlink(folder) if os.path.islink(folder) else ""))
+        return h.hexdigest()
+    for dirpath, dirnames, filenames in sorted(os.walk(folder, followlinks=False)):
+        for name in sorted(dirnames + filenames):
+            p = Path(dirpath) / name
+            rel = os.fsencode(str(p.relative_to(folder))) + b"\0"
+            if p.is_symlink():
+                h.update(b"link " + rel + os.fsencode(os.readlink(p)))
+            elif p.is_file():
+                with open(p, "rb") as f:
+                    h.update(b"file " + rel)
+                    while chunk := f.read(1 << 20):
+                        h.update(chunk)
+            elif not p.is_dir():
+                h.update(b"other " + rel)
     return h.hexdigest()
 
 
 # --- the class ---------------------------------------------------------------------------------------
 
 def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=False,
-                memory_mb=2048, cell_timeout=None, out=sys.stdout):
+                memory_mb=2048, cell_timeout=None, out=sys.stdout, disk_mb=256):
     """Grade every submission of ``assignment``; returns the list of records (dicts)."""
     import multiprocessing
     import multiprocessing.connection
@@ -305,22 +394,35 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
         raise SystemExit(f"another `course grade {assignment}` is running (reports/{assignment}/grading.lock)")
     if source:
         got = submissions.collect(root, assignment, source)
-        print(f"collected {len(got)} submissions from {source}", file=out)
+        print(printable(f"collected {len(got)} submissions from {source}"), file=out)
     students = submissions.student_ids(root, assignment)
     max_score = _max_score(root, assignment)
     ctx = multiprocessing.get_context("fork")
-    todo, done = [], 0
+    todo, done, ungraded = [], 0, []
     for student in students:
         record = records / f"{student}.json"
-        inspection = _inspect(root, assignment, student, reports)
+        try:
+            inspection = _inspect(root, assignment, student, reports)
+        except Exception as e:        # one bad submission never stops the class
+            inspection = {"status": "failed", "sha": None, "original": student, "reasons": [
+                f"the grader could not inspect it: {type(e).__name__}: {e}"[:300]]}
+        if inspection["status"] == "failed":
+            rec = _ungraded(student, "failed", inspection["reasons"], None, max_score)
+            rec["original"] = inspection["original"]
+            _write_json(record, rec)
+            ungraded.append(rec)
+            continue
         if not force and record.exists():
             old = json.loads(record.read_text())
             if old.get("sha") == inspection["sha"]:
                 done += 1
                 continue
         if inspection["status"] in ("missing", "invalid"):
-            _write_json(record, _ungraded(student, inspection["status"], inspection["reasons"],
-                                          inspection["sha"], max_score))
+            rec = _ungraded(student, inspection["status"], inspection["reasons"],
+                            inspection["sha"], max_score)
+            rec["original"] = inspection["original"]
+            _write_json(record, rec)
+            ungraded.append(rec)
         else:
             todo.append((student, inspection))
     total, started = len(students), time.monotonic()
@@ -328,14 +430,17 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
         print(f"{done} of {total} already graded (same submission); grading the other {total - done}",
               file=out)
     hard_limit = 2 * timeout + 60          # the budget, plus nbgrader, feedback and restarts
-    running, finished = {}, total - len(todo)
+    running, finished = {}, done
+    for rec in ungraded:                   # decided without nbgrader: shown first
+        finished += 1
+        _progress(out, finished, total, rec)
     try:
         while todo or running:
             while todo and len(running) < max(1, jobs):
                 student, inspection = todo.pop(0)
                 proc = ctx.Process(target=_grade_worker, daemon=True, args=(
                     str(root), assignment, student, inspection, timeout, cell_timeout, memory_mb,
-                    records / f"{student}.json"))
+                    records / f"{student}.json", disk_mb))
                 proc.start()
                 running[proc.sentinel] = (proc, student, time.monotonic(), inspection["sha"])
             multiprocessing.connection.wait(list(running), timeout=1.0)
@@ -351,6 +456,8 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
                 if proc.exitcode != 0 or rec.get("sha") != sha:     # none, or a stale one
                     rec = _lost(student, proc.exitcode, time.monotonic() - t0, hard_limit, max_score)
                     _write_json(record, rec)
+                if rec.get("max_score") is None:
+                    rec["max_score"] = max_score
                 finished += 1
                 _progress(out, finished, total, rec)
     except KeyboardInterrupt:
@@ -376,7 +483,9 @@ def _inspect(root, assignment, student, reports):
         if old.get("sha") == _folder_sha(folder):
             return old
     found = submissions.inspect(root, assignment, student, reports / "originals" / student)
-    data = {"status": found.status, "reasons": found.reasons, "sha": _folder_sha(folder)}
+    entry = submissions.collected(root, assignment).get(student, {})
+    data = {"status": found.status, "reasons": list(entry.get("notes", [])) + found.reasons,
+            "sha": _folder_sha(folder), "original": entry.get("original", student)}
     saved.parent.mkdir(parents=True, exist_ok=True)
     _write_json(saved, data)
     return data
@@ -412,18 +521,23 @@ def write_tables(root, assignment, students=None):
     rows = [json.loads(p.read_text()) for p in records]
     if students is not None:
         rows = [r for r in rows if r["student"] in set(students)]
-    with open(reports / "grades.csv", "w", newline="") as f:
+    # every text cell passes spreadsheet_cell: ids, reasons, flags and failure messages come
+    # from submissions, and a spreadsheet runs a cell that starts with = + - @ as a formula
+    with open(reports / "grades.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student", "score", "max_score", "status", "reason", "flags", "seconds"])
+        w.writerow(["student", "score", "max_score", "status", "reason", "flags", "seconds",
+                    "submitted_as"])
         for r in rows:
-            w.writerow([r["student"], r["score"], r["max_score"], r["status"],
-                        "; ".join(r["reasons"]), "; ".join(r["flags"]), r["seconds"]])
-    with open(reports / "cells.csv", "w", newline="") as f:
+            w.writerow([spreadsheet_cell(v) for v in (
+                r["student"], r["score"], r["max_score"], r["status"], "; ".join(r["reasons"]),
+                "; ".join(r["flags"]), r["seconds"], r.get("original", r["student"]))])
+    with open(reports / "cells.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["student", "grade_id", "score", "max_score", "failure"])
         for r in rows:
             for c in r["cells"]:
-                w.writerow([r["student"], c["grade_id"], c["score"], c["max_score"], c["failure"]])
+                w.writerow([spreadsheet_cell(v) for v in (
+                    r["student"], c["grade_id"], c["score"], c["max_score"], c["failure"])])
     return rows
 
 
@@ -440,9 +554,9 @@ def _bar(done, total, width=24):
 def _progress(out, done, total, rec):
     note = rec["reasons"][0] if rec["reasons"] else ""
     flag = "  FLAGGED" if rec["flags"] else ""
-    print(f"[{_bar(done, total)}] {done:>3}/{total}  {rec['student']:<16} "
+    print(f"[{_bar(done, total)}] {done:>3}/{total}  {printable(rec['student']):<16} "
           f"{rec['score']:>5.1f}/{rec['max_score']:<5g} {rec['status']:<9} {rec['seconds']:>5.1f} s"
-          f"{flag}  {note[:70]}", file=out, flush=True)
+          f"{flag}  {printable(note[:70])}", file=out, flush=True)
 
 
 def _summary(out, assignment, rows, seconds, jobs):
@@ -452,6 +566,6 @@ def _summary(out, assignment, rows, seconds, jobs):
     top = rows[0]["max_score"] if rows else 0
     print(f"\n{assignment}: {len(rows)} submissions in {seconds:.1f} s with {jobs} workers; "
           + ", ".join(f"{n} {s}" for s, n in counts.items() if n), file=out)
-    print(f"mean score {mean:.2f}/{top:g}; flagged: {', '.join(flagged) or 'none'}", file=out)
+    print(f"mean score {mean:.2f}/{top:g}; flagged: {printable(', '.join(flagged)) or 'none'}", file=out)
     print(f"grades: reports/{assignment}/grades.csv (with status and reason); "
           f"page: python -m course report {assignment}", file=out)

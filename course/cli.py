@@ -57,7 +57,7 @@ def cmd_grade(args):
 
     grade_class(find_root(args.root), args.assignment, jobs=args.jobs, timeout=args.timeout,
                 source=args.source, force=args.force, memory_mb=args.memory,
-                cell_timeout=args.cell_timeout)
+                cell_timeout=args.cell_timeout, disk_mb=args.disk)
     return 0
 
 
@@ -109,6 +109,8 @@ def build_parser():
     p.add_argument("--cell-timeout", type=float, help="seconds per cell (default: the config's "
                    "Execute.timeout)")
     p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
+    p.add_argument("--disk", type=int, default=256, help="MB a notebook's files may take, in its "
+                   "scratch folder and in /tmp each (default 256)")
     p.add_argument("--from", dest="source", metavar="PATH", help="a folder or .zip of notebooks "
                    "(an LMS export) to collect first")
     p.add_argument("--force", action="store_true", help="regrade students already graded")

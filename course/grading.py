@@ -75,13 +75,14 @@ def feedback(api, assignment, student):
 
 
 def export_csv(root, dest):
-    """``nbgrader export --to DEST``, with nbgrader's own CSV plugin on the course gradebook."""
+    """``nbgrader export --to DEST``, with the course's export plugin (nbgrader's CSV columns,
+    quoted and formula-safe: ``course.export``) on the course gradebook."""
     from nbgrader.api import Gradebook
-    from nbgrader.plugins.export import CsvExportPlugin
+    from .export import SafeCsvExportPlugin
 
     config = load_config(root)
     with Gradebook(config.CourseDirectory.db_url) as gb:
-        CsvExportPlugin(to=str(dest)).export(gb)
+        SafeCsvExportPlugin(to=str(dest)).export(gb)
     return Path(dest)
 
 

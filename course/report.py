@@ -24,6 +24,8 @@ import numpy as np
 
 from course.widgets import _png
 
+from .textsafe import from_spreadsheet_cell
+
 __all__ = ["Grade", "CellResult", "read_grades", "read_cells", "summarize", "pass_rates",
            "common_failures", "needs_attention", "render_html", "write_report"]
 
@@ -65,8 +67,9 @@ class CellResult:
 # ---------------------------------------------------------------------------------- reading
 
 def _text(value):
-    """A CSV field as clean text: short rows give None, and colour codes are noise on a page."""
-    return _ANSI.sub("", value or "").strip()
+    """A CSV field as clean text: short rows give None, colour codes are noise on a page, and
+    the ' that keeps a spreadsheet from running a cell as a formula is not part of it."""
+    return _ANSI.sub("", from_spreadsheet_cell(value or "")).strip()
 
 
 def _number(value):

@@ -1,73 +1,240 @@
 """Submissions as they arrive, made gradable where they can be, with a reason for every change.
 
 ``collect`` brings an LMS export (a folder or a zip of notebooks) into nbgrader's
-``submitted/STUDENT/ASSIGNMENT/`` layout. ``inspect`` checks one student's folder against the
-release before nbgrader sees it, because nbgrader fails the whole submission on a renamed
-notebook, invalid JSON, or a renamed grade id, and grades a deleted test cell as if nothing
-happened. Each repair is one sentence in the submission's ``reasons``; the student's original
-file is kept beside the report.
+``submitted/STUDENT/ASSIGNMENT/`` layout, under ids that follow the course's id rule
+(``course.textsafe.ID_RULE``); the original names and anything that could not be taken (links,
+entries in the way of others) are recorded per student in ``reports/ASSIGNMENT/collected.json``.
+``inspect`` checks one student's folder against the release before nbgrader sees it, because
+nbgrader fails the whole submission on a renamed notebook, invalid JSON, or a renamed grade id,
+grades a deleted test cell as if nothing happened, and follows links (it would grade a notebook
+linked to the solution and copy a linked ``source/`` into feedback). Each repair is one sentence
+in the submission's ``reasons``; the student's original file is kept beside the report.
+
+Nothing here follows a link: folders and files are examined with ``lstat``, links and special
+files are taken out of the submission (their target is recorded) and never read.
 """
 import ast
 import json
+import os
 import re
 import shutil
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["collect", "inspect", "Inspection", "student_ids"]
+from .textsafe import ID_RULE, student_id, valid_student_id
 
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+__all__ = ["collect", "inspect", "Inspection", "student_ids", "collected", "ENTRY_LIMIT"]
 
-
-def _student_id(text):
-    return _SAFE_ID.sub("_", text).strip("._") or "unknown"
+ENTRY_LIMIT = 256 << 20        # bytes: a zip entry larger than this is not unpacked
+TOTAL_LIMIT = 4 << 30          # bytes unpacked from one zip at most
 
 
 def collect(root, assignment, source):
     """Copy notebooks from ``source`` (a folder or .zip) into submitted/STUDENT/ASSIGNMENT/.
 
     Accepted layouts: STUDENT/<anything>.ipynb (one folder per student), or flat files named
-    STUDENT.ipynb or STUDENT_<anything>.ipynb (Moodle/Canvas-style exports). Returns the ids."""
+    STUDENT.ipynb or STUDENT_<anything>.ipynb (Moodle/Canvas-style exports). Names become ids by
+    ``course.textsafe.student_id``; two different names never share an id (a collision is
+    reported and both are kept). Links, special files, and entries that cannot be placed are
+    skipped with a note for their student. Returns the ids."""
     root, source = Path(root), Path(source)
+    notes = {}                                    # raw name -> [sentence]
+
+    def note(raw, text):
+        notes.setdefault(raw, []).append(text)
+
     if source.suffix == ".zip":
         unpacked = root / "reports" / assignment / "incoming"
         shutil.rmtree(unpacked, ignore_errors=True)
-        with zipfile.ZipFile(source) as z:
-            for member in z.infolist():
-                target = (unpacked / member.filename).resolve()
-                if unpacked.resolve() in target.parents and not member.is_dir():   # no ../ escapes
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(z.read(member))
+        unpacked.mkdir(parents=True)
+        _unzip(source, unpacked, note)
         source = unpacked
-    found = {}
-    for path in sorted(source.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts or "__MACOSX" in path.parts:
+    found = {}                                    # raw name -> [path]
+    for path in _regular_files(source, note):
+        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts or "__MACOSX" in path.parts:
             continue
         rel = path.relative_to(source)
-        student = _student_id(rel.parts[0] if len(rel.parts) > 1 else path.stem.split("_")[0])
-        found.setdefault(student, []).append(path)
+        raw = rel.parts[0] if len(rel.parts) > 1 else path.stem.split("_")[0]
+        found.setdefault(raw, []).append(path)
+    book = collected(root, assignment)
+    taken = {sid: entry["original"] for sid, entry in book.items()}
     release = release_notebooks(root, assignment)
-    for student, paths in found.items():
-        dest = root / "submitted" / student / assignment
+    ids = []
+    for raw in sorted(set(found) | set(notes)):
+        sid, why = _assign_id(raw, taken)
+        taken[sid] = raw
+        entry = book.setdefault(sid, {"original": raw, "notes": []})
+        entry["original"], entry["notes"] = raw, list(notes.get(raw, []))
+        if why:
+            entry["notes"].append(why)
+        if sid != raw:
+            entry["notes"].append(f"submitted as {raw!r}; graded under the id {sid!r} ({ID_RULE})")
+        paths = found.get(raw, [])
+        dest = root / "submitted" / sid / assignment
         dest.mkdir(parents=True, exist_ok=True)
         for path in paths:
             # an LMS renames uploads: one file for a one-notebook assignment takes its name
             single = len(paths) == 1 and len(release) == 1
-            shutil.copy2(path, dest / (release[0] if single else path.name))
-    return sorted(found)
+            target = dest / (release[0] if single else path.name)
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                entry["notes"].append(f"{target.name} is in the way in submitted/{sid}; not copied")
+                continue
+            shutil.copyfile(path, target, follow_symlinks=False)
+        ids.append(sid)
+    _save_collected(root, assignment, book)
+    return ids
+
+
+def _assign_id(raw, taken):
+    """(id, note): the rule's id for ``raw``, or that id with -2, -3, ... when another
+    submitter already has it."""
+    import unicodedata
+    sid = student_id(raw)
+    same = lambda other: unicodedata.normalize("NFC", other) == unicodedata.normalize("NFC", raw)
+    if sid not in taken or same(taken[sid]):
+        return sid, None
+    n = 2
+    while f"{sid}-{n}" in taken and not same(taken[f"{sid}-{n}"]):
+        n += 1
+    return f"{sid}-{n}", (f"the id {sid!r} belongs to another submitter ({taken[sid]!r}); "
+                          f"this one is {sid}-{n}")
+
+
+def collected(root, assignment):
+    """{id: {"original": name as submitted, "notes": [...]}} from earlier collections."""
+    path = Path(root) / "reports" / assignment / "collected.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_collected(root, assignment, book):
+    path = Path(root) / "reports" / assignment / "collected.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(book, indent=1, ensure_ascii=False))
+    os.replace(tmp, path)
+
+
+def _owner(name):
+    """The submitter a path in an export belongs to (its first part, or a flat file's stem)."""
+    parts = Path(name).parts
+    return parts[0] if len(parts) > 1 else Path(name).stem.split("_")[0]
+
+
+def _unzip(archive, unpacked, note):
+    """Regular files of ``archive`` into ``unpacked``: no ../ escapes, no links, no entry that
+    would replace or pass through another, no entry over ENTRY_LIMIT (TOTAL_LIMIT in all)."""
+    total = 0
+    try:
+        z = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise SystemExit(f"cannot read {archive}: {e}")
+    with z:
+        for member in z.infolist():
+            name = member.filename
+            kind = stat.S_IFMT(member.external_attr >> 16)
+            target = Path(os.path.normpath(unpacked / name))
+            if member.is_dir():
+                continue
+            if unpacked not in target.parents:
+                note(_owner(name), f"zip entry {name!r} points outside the export; not unpacked")
+                continue
+            if kind and kind != stat.S_IFREG:
+                what = "a symbolic link" if kind == stat.S_IFLNK else "not a regular file"
+                note(_owner(name), f"zip entry {name!r} is {what}; not unpacked (links are never followed)")
+                continue
+            if member.file_size > ENTRY_LIMIT or total + member.file_size > TOTAL_LIMIT:
+                note(_owner(name), f"zip entry {name!r} is too large ({member.file_size} bytes); not unpacked")
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists() or target.is_symlink():
+                    raise FileExistsError("another entry of the same name came first")
+                with z.open(member) as src, open(target, "xb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                total += member.file_size
+            except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as e:
+                reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+                note(_owner(name), f"zip entry {name!r} could not be unpacked ({reason})")
+
+
+def _regular_files(folder, note):
+    """Regular files under ``folder``, found without following links; links and special files
+    get a note for their submitter."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            st = os.lstat(path)
+            rel = path.relative_to(folder)
+            if stat.S_ISLNK(st.st_mode):
+                note(_owner(str(rel)), f"{rel} is a symbolic link; not followed")
+            elif stat.S_ISREG(st.st_mode):
+                out.append(path)
+            elif not stat.S_ISDIR(st.st_mode):
+                note(_owner(str(rel)), f"{rel} is not a regular file; skipped")
+    return sorted(out)
 
 
 def student_ids(root, assignment):
-    """Students with a folder for this assignment in submitted/."""
+    """Students with an entry for this assignment in submitted/ (a folder, or anything else in
+    its place: ``inspect`` says what is wrong with it). No link is followed."""
     base = Path(root) / "submitted"
-    return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return []
+    return [n for n in names if os.path.lexists(base / n / assignment)]
 
 
 def release_notebooks(root, assignment):
     return sorted(p.name for p in (Path(root) / "release" / assignment).glob("*.ipynb"))
+
+
+def _link_free(root, student, assignment, result, keep_original_in):
+    """Make the submission folder hold no link and no special file, without following any:
+    the folder itself (and the student's folder) must be real folders; inside, links and
+    special files are removed (their targets recorded in the reasons and in
+    ``keep_original_in/LINKS.txt``). Returns False when the folder cannot be graded."""
+    base = Path(root) / "submitted"
+    for path in (base / student, base / student / assignment):
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            result.status = "invalid"
+            result.reasons.append(f"submitted/{path.relative_to(base)} is a symbolic link (to "
+                                  f"{os.readlink(path)!r}); the grader follows no links")
+            return False
+        if not stat.S_ISDIR(st.st_mode):
+            result.status = "invalid"
+            result.reasons.append(f"submitted/{path.relative_to(base)} is not a folder")
+            return False
+    folder = base / student / assignment
+    removed = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            st = os.lstat(path)
+            rel = path.relative_to(folder)
+            if stat.S_ISLNK(st.st_mode):
+                removed.append(f"{rel} -> {os.readlink(path)}")
+                result.repaired(f"{rel} was a symbolic link (to {os.readlink(path)!r}); "
+                                "removed, links are never followed")
+                path.unlink()
+            elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                removed.append(f"{rel} (special file)")
+                result.repaired(f"{rel} is not a regular file; removed")
+                path.unlink()
+    if removed:
+        Path(keep_original_in).mkdir(parents=True, exist_ok=True)
+        with open(Path(keep_original_in) / "LINKS.txt", "a") as f:
+            f.write("\n".join(removed) + "\n")
+    return True
 
 
 @dataclass
@@ -100,8 +267,18 @@ def inspect(root, assignment, student, keep_original_in):
     ``keep_original_in``: folder for the student's untouched files when something is changed."""
     folder = Path(root) / "submitted" / student / assignment
     result = Inspection(student)
+    if not valid_student_id(student):
+        result.status = "invalid"
+        result.reasons.append(f"the student id {student!r} breaks the course's id rule, so nbgrader "
+                              f"could read it as a pattern and grade someone else ({ID_RULE}); "
+                              "rename the folder, or collect with --from")
+        return result
+    if not _link_free(root, student, assignment, result, keep_original_in):
+        return result
     expected = release_notebooks(root, assignment)
-    present = sorted(p.name for p in folder.glob("*.ipynb"))
+    links = [r for r in result.reasons if ".ipynb was a symbolic link" in r]
+    folders = sorted(p.name for p in folder.glob("*.ipynb") if p.is_dir())
+    present = sorted(p.name for p in folder.glob("*.ipynb") if p.is_file())
     for name in expected:
         if name in present:
             continue
@@ -112,9 +289,11 @@ def inspect(root, assignment, student, keep_original_in):
             present = sorted(p.name for p in folder.glob("*.ipynb"))
             result.repaired(f"the notebook was named {others[0]}; graded as {name}")
         else:
-            files = ", ".join(sorted(p.name for p in folder.iterdir())) or "nothing"
-            result.status = "missing"
-            result.reasons.append(f"no {name} in the submission (found: {files})")
+            files = ", ".join(sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()))
+            result.status = "invalid" if links or folders else "missing"
+            if folders:
+                result.reasons.append(f"{', '.join(folders)} is a folder, not a notebook")
+            result.reasons.append(f"no {name} in the submission (found: {files or 'nothing'})")
             return result
     for name in expected:
         _check_notebook(Path(root) / "release" / assignment / name, folder / name, result,
