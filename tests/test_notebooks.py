@@ -2,6 +2,7 @@
 its solutions, and a release that equals a fresh generate_assignment and leaks nothing."""
 import json
 import re
+import unicodedata
 
 import nbformat
 import pytest
@@ -72,6 +73,38 @@ def test_contract_sections(chapter):
                 "nbgrader reads these markers in markdown too"
 
 
+# What an escape in a non-raw string leaves: "\alpha" becomes BEL + "lpha", "\frac" FF + "rac".
+ESCAPES = {"\a": "BEL, from \\a", "\b": "BACKSPACE, from \\b", "\v": "VT, from \\v",
+           "\f": "FORM FEED, from \\f", "\r": "CARRIAGE RETURN, from \\r"}
+
+
+def control_characters(nb):
+    """'cell N (type, grade id): U+XXXX NAME near ...' for every control character (Unicode
+    category Cc other than newline and tab) and format character (Cf: zero-width spaces and
+    joiners, bidirectional marks, soft hyphens) in the cells' sources: none renders as intended,
+    and some change what the reader sees."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for k, ch in enumerate(cell.source):
+            category = unicodedata.category(ch)
+            if (category == "Cc" and ch not in "\n\t") or category == "Cf":
+                name = ESCAPES.get(ch) or unicodedata.name(ch, category)
+                gid = nbmeta(cell).get("grade_id")
+                where = f"cell {i} ({cell.cell_type}{', ' + gid if gid else ''})"
+                found.append(f"{where}: U+{ord(ch):04X} {name} near "
+                             f"{cell.source[max(0, k - 25):k + 25]!r}")
+    return found
+
+
+def test_no_control_characters(chapter):
+    bad = [f"{path.relative_to(path.parents[2])} {hit}"
+           for path in (chapter.source, chapter.release) if path.is_file()
+           for hit in control_characters(read(path))]
+    assert not bad, "control or invisible characters in cell sources (write LaTeX in " \
+        "markdown as typed, and a backslash in a Python string as \\\\ or in a raw string):\n" \
+        + "\n".join(bad)
+
+
 @pytest.mark.pipeline
 def test_executes_with_solutions(chapter, tmp_path):
     nb = read(chapter.source)
@@ -81,7 +114,7 @@ def test_executes_with_solutions(chapter, tmp_path):
 
 
 def _regenerated(chapter, tmp_path):
-    from course.grading import generate, nbgrader_api
+    from course.instructor.grading import generate, nbgrader_api
 
     course = course_copy(tmp_path / "course", [chapter.id])
     generate(nbgrader_api(course), chapter.id)
