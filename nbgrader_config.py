@@ -47,16 +47,16 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # run a student's HTML: nbconvert's SanitizeHTML (bleach) escapes <script>, event handlers and
 # the like in HTML outputs and drops output types it cannot make safe (JavaScript, SVG, widget
 # views; the PNG a widget sends beside its view is kept); markdown is sanitised once rendered,
-# and the title and cell tags are made plain text (course.feedback.SafeHTMLExporter).
+# and the title and cell tags are made plain text (course.instructor.feedback.SafeHTMLExporter).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "course.feedback.HideHiddenTests",
+    "course.instructor.feedback.HideHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "course.feedback.SanitizeOutputs",
+    "course.instructor.feedback.SanitizeOutputs",
 ]
 c.SanitizeOutputs.enabled = True       # nbconvert's own preprocessors are off until enabled
-c.GenerateFeedback.exporter_class = "course.feedback.SafeHTMLExporter"
+c.GenerateFeedback.exporter_class = "course.instructor.feedback.SafeHTMLExporter"
 # `nbgrader export` quotes its CSV and keeps spreadsheets from running a cell as a formula
 # (nbgrader's own CSV plugin joins fields with commas, unquoted)
-c.ExportApp.plugin_class = "course.export.SafeCsvExportPlugin"
+c.ExportApp.plugin_class = "course.instructor.export.SafeCsvExportPlugin"

@@ -27,7 +27,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course import demo, grading  # noqa: E402
+from course.instructor import demo, grading  # noqa: E402
 
 
 def make_course(where, chapter, students):

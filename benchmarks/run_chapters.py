@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course.chapters import find_chapters  # noqa: E402
+from course.instructor.chapters import find_chapters  # noqa: E402
 
 BUDGET = 30.0
 

@@ -32,12 +32,16 @@ _zeros_like = _np.zeros_like
 _float64 = _np.float64
 _where = _np.where
 _nditer = _np.nditer
+_default_rng = _np.random.default_rng
+_Generator = _np.random.Generator
+_sum = _np.sum
 _perf_counter = _time.perf_counter
 
 __all__ = [
     "check_shape", "check_close", "check_scalar", "check_true", "check_type",
     "check_between", "check_not_mutated", "numerical_gradient", "grad_check",
     "relative_error", "python_loops", "check_no_loops", "best_time", "check_fast_enough",
+    "check_backward", "random_params",
 ]
 
 
@@ -316,6 +320,83 @@ def grad_check(f, params, grads, eps=1e-5, tol=1e-7):
                   _value_hints(analytic, numeric) or
                   ["compare your formula for this gradient with the chain rule, term by term."])
     return errors
+
+
+def _generator(rng):
+    return rng if isinstance(rng, _Generator) else _default_rng(rng)
+
+
+def check_backward(forward, backward, inputs, rng=0, *, wrt=None, eps=1e-6, tol=1e-7):
+    """Check a layer's backward pass against centred differences of its forward pass.
+
+    forward  -- callable(*inputs) -> (out, cache); bind any other argument first (a lambda or
+                functools.partial), e.g. ``lambda x, w, b: conv_forward(x, w, b, stride=2)``
+    backward -- callable(dout, cache) -> the gradient of every input, in the order of
+                ``inputs``: a tuple, or one array when there is one input
+    inputs   -- a sequence of arrays, or a dict name -> array (passed by keyword, gradients in
+                the dict's order); checked in float64, never modified
+    rng      -- seed or numpy Generator for the upstream gradient ``dout`` (standard normal)
+    wrt      -- the names or positions of the inputs to check (default: all of them; leave out
+                integer inputs such as labels or masks)
+    Fails with the input's name, its relative error and the worst index (analytic and numeric
+    values there); returns {name: relative error}. The scalar checked is sum(out * dout), so
+    every element of out counts, as in CS231n's ``eval_numerical_gradient_array``.
+    """
+    by_name = isinstance(inputs, dict)
+    names = list(inputs) if by_name else [f"input {i}" for i in range(len(inputs))]
+    values = [_array(v, dtype=_float64) for v in (inputs.values() if by_name else inputs)]
+
+    def run(vals):
+        return forward(**dict(zip(names, vals))) if by_name else forward(*vals)
+
+    out, cache = run([v.copy() for v in values])
+    out = _asarray(out, dtype=_float64)
+    dout = _generator(rng).standard_normal(out.shape)
+    grads = backward(dout.copy(), cache)
+    if not isinstance(grads, (tuple, list)):
+        grads = (grads,)
+    if len(grads) != len(values):
+        _fail(f"backward returned {len(grads)} gradient(s) for {len(values)} input(s) "
+              f"({', '.join(names)}): one per input, in the same order.")
+    chosen = range(len(values)) if wrt is None else \
+        [w if isinstance(w, int) else names.index(w) for w in wrt]
+    errors = {}
+    for i in chosen:
+        name, label = names[i], ("d" + names[i] if by_name else f"the gradient of {names[i]}")
+
+        def scalar(x, i=i):
+            trial = [v.copy() for v in values]
+            trial[i] = x
+            return float(_sum(_asarray(run(trial)[0], dtype=_float64) * dout))
+
+        numeric = numerical_gradient(scalar, values[i], eps)
+        analytic = grads[i]
+        if _asarray(analytic).shape != numeric.shape:
+            check_shape(_asarray(analytic), numeric.shape, label)
+        analytic = _asarray(analytic, dtype=_float64)
+        err = relative_error(numeric, analytic)
+        errors[name] = err
+        if not err < tol:
+            gap = _abs(analytic - numeric)
+            worst = _where_first(gap == gap.max(), gap.shape) if gap.size else ()
+            at = f" worst at index {worst}: analytic {analytic[worst]:.6g}, numeric " \
+                 f"{numeric[worst]:.6g}" if gap.size else ""
+            _fail(f"{label}: relative error {err:.3g} (must be below {tol:g});{at}.",
+                  _value_hints(analytic, numeric) or
+                  ["compare this gradient with the chain rule, term by term."])
+    return errors
+
+
+def random_params(dims, rng=0, scale=0.1):
+    """Parameters of a dense network with layer sizes ``dims`` = [n_x, n_1, ..., n_L], in the
+    course's column layout: ``W{l}`` of shape (n_l, n_{l-1}) and ``b{l}`` of shape (n_l, 1),
+    drawn from N(0, scale^2) (biases too, so that a test sees a bias that is ignored)."""
+    rng = _generator(rng)
+    params = {}
+    for l in range(1, len(dims)):
+        params[f"W{l}"] = scale * rng.standard_normal((dims[l], dims[l - 1]))
+        params[f"b{l}"] = scale * rng.standard_normal((dims[l], 1))
+    return params
 
 
 _LOOPS = (_ast.For, _ast.AsyncFor, _ast.While, _ast.ListComp, _ast.SetComp, _ast.DictComp,

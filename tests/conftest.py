@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nbtools import ROOT  # noqa: E402
 
-from course.chapters import find_chapters  # noqa: E402
+from course.instructor.chapters import find_chapters  # noqa: E402
 
 CHAPTERS = find_chapters(ROOT)
 

@@ -120,7 +120,7 @@ def cell_scores(course, chapter_id, student):
     """{test grade_id: (score, max_score)} from the gradebook."""
     from nbgrader.api import Gradebook
 
-    from course.grading import load_config
+    from course.instructor.grading import load_config
 
     url = load_config(course).CourseDirectory.db_url
     with Gradebook(url) as gb:

@@ -8,7 +8,7 @@ import pytest
 from nbtools import (HIDDEN, answer_cells, cell_scores, course_copy, errors, execute,
                      hardcoded_submission, read, secret_lines, submit, grading_cells)
 
-from course.grading import autograde, feedback, generate, nbgrader_api
+from course.instructor.grading import autograde, feedback, generate, nbgrader_api
 
 pytestmark = pytest.mark.pipeline
 warnings.filterwarnings("ignore", message=".*not in session.*")

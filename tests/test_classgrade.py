@@ -17,7 +17,7 @@ import time
 import nbformat
 import pytest
 
-from course import classgrade, demo, grading
+from course.instructor import classgrade, demo, grading
 from tests.nbtools import HIDDEN, course_copy, strip_hidden, submit
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("classgrade")]

@@ -26,8 +26,8 @@ import zipfile
 import nbformat
 import pytest
 
-from course import demo, grading
-from course.textsafe import student_id
+from course.instructor import demo, grading
+from course.instructor.textsafe import student_id
 from tests.nbtools import HIDDEN, course_copy, strip_hidden, submit
 from tests.test_classgrade import WRONG_SIGMOID, _cell, _notebooks, _with
 
@@ -51,8 +51,9 @@ def _planted(mark):
                                              "def isclose(*a, **k):\n    return True\n")
     return {
         "course/__init__.py": _marker(mark, "course"),
-        "course/sandbox.py": _marker(mark, "course.sandbox") + "def main(argv=None):\n    pass\n",
-        "course/guard.py": _marker(mark, "course.guard") + "def install():\n    pass\n",
+        "course/instructor/__init__.py": _marker(mark, "course.instructor"),
+        "course/instructor/sandbox.py": _marker(mark, "course.instructor.sandbox") + "def main(argv=None):\n    pass\n",
+        "course/instructor/guard.py": _marker(mark, "course.instructor.guard") + "def install():\n    pass\n",
         "course/testing.py": _marker(mark, "course.testing"),
         "numpy.py": shadow_numpy,
         "ipykernel_launcher.py": _marker(mark, "ipykernel_launcher"),
@@ -200,6 +201,12 @@ def attacked(tmp_path_factory):
                                 "import course.testing, numpy\ncourse.testing._isclose = "
                                 "lambda a, b, **k: numpy.ones(numpy.shape(a), bool)\n"),
         "silencer": _with(wrong, "ch01-sigmoid", _SILENCE_GUARD),
+        # a block inside a library submodule, which course.nn.model_forward calls
+        "submodule_rebind": _with(_with(good, "ch01-sigmoid",
+                                        "import course.nn.dense\ncourse.nn.dense.linear_forward = "
+                                        "lambda A_prev, W, b: (0 * A_prev[:1], None)\n"),
+                                  "ch01-propagate", "import course.nn.dense as _dense\nprint("
+                                  "'RESTORED', _dense.linear_forward.__name__ == 'linear_forward')\n"),
         # 7. an exception name a spreadsheet runs
         "formula_exception": _formula_exception(good),
         # 6. an id that nbgrader reads as a glob matching alice
@@ -438,8 +445,15 @@ def test_checks_rewritten_in_place_are_flagged_and_do_not_pay(attacked, student,
         assert row["score"] == _row(attacked, "wrong_sigmoid")["score"], row
 
 
+def test_a_library_submodule_is_watched_too(attacked):
+    row = _row(attacked, "submodule_rebind")
+    assert any("rebound course.nn.dense.linear_forward" in f for f in row["flags"]), row["flags"]
+    assert "RESTORED True" in _printed(attacked, "submodule_rebind")
+    assert row["score"] == 20
+
+
 def test_flagged_students_come_first_in_the_report(attacked):
-    from course.report import needs_attention, read_grades, write_report
+    from course.instructor.report import needs_attention, read_grades, write_report
     reports = attacked["root"] / "reports" / CH
     order = [g.student for g in needs_attention(read_grades(reports / "grades.csv"))]
     flagged = {s for s, r in attacked["rows"].items() if r["flags"]}

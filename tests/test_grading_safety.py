@@ -12,8 +12,8 @@ import unicodedata
 import numpy as np
 import pytest
 
-from course import guard, sandbox, submissions
-from course.textsafe import (from_spreadsheet_cell, printable, spreadsheet_cell, student_id,
+from course.instructor import guard, sandbox, submissions
+from course.instructor.textsafe import (from_spreadsheet_cell, printable, spreadsheet_cell, student_id,
                              valid_student_id)
 
 needs_bwrap = pytest.mark.skipif(sandbox.available() is not None,
@@ -77,14 +77,14 @@ def test_kernelspec_starts_the_launcher_isolated(tmp_path):
     env = sandbox.kernel_env(tmp_path / "work")
     spec = json.loads((tmp_path / "work" / "share" / "kernels" / sandbox.KERNEL_NAME /
                        "kernel.json").read_text())
-    assert spec["argv"][1:4] == ["-I", "-m", "course.sandbox"]
+    assert spec["argv"][1:4] == ["-I", "-m", "course.instructor.sandbox"]
     assert env[sandbox.LIMITS].count(",") == 2
 
 
 def test_a_course_package_beside_the_notebook_is_not_imported_by_the_launcher(tmp_path):
     marker = tmp_path / "marker"
     _plant(tmp_path / "nb", marker)
-    argv = [sys.executable, "-I", "-m", "course.sandbox", "-f", str(tmp_path / "x.json")]
+    argv = [sys.executable, "-I", "-m", "course.instructor.sandbox", "-f", str(tmp_path / "x.json")]
     run = subprocess.run(argv, cwd=tmp_path / "nb", capture_output=True, text=True, timeout=60)
     assert not marker.exists()
     assert "private runtime folder" in run.stderr          # the real launcher ran, and refused
@@ -94,7 +94,7 @@ def test_a_course_package_beside_the_notebook_is_not_imported_by_the_launcher(tm
 
 
 def test_the_launcher_refuses_to_run_unisolated(tmp_path):
-    run = subprocess.run([sys.executable, "-c", "import course.sandbox as s; s.main(['-f', 'x'])"],
+    run = subprocess.run([sys.executable, "-c", "import course.instructor.sandbox as s; s.main(['-f', 'x'])"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode != 0 and "isolated mode" in run.stderr
 

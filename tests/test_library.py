@@ -1,4 +1,4 @@
-"""course.data, course.nn, course.widgets, course.authoring and the command line."""
+"""course.data, course.nn, course.widgets, course.instructor.authoring and the command line."""
 import subprocess
 import sys
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course import data, nn, testing, widgets
-from course.authoring import notebook_to_text, text_to_notebook
+from course.instructor.authoring import notebook_to_text, text_to_notebook
 from conftest import CHAPTERS
 from nbtools import ROOT
 
@@ -294,7 +294,7 @@ def test_shapes():
 
 
 def test_filled_and_partial_submissions(chapter):
-    from course.demo import filled_release, partial_submission
+    from course.instructor.demo import filled_release, partial_submission
     from nbtools import SOLUTION, answer_cells, read
 
     source, release = read(chapter.source), read(chapter.release)

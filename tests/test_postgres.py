@@ -11,10 +11,10 @@ import sqlalchemy
 from nbtools import course_copy, read, submit
 from pgserver import postgres_server
 
-from course.chapters import find_chapters
-from course.classgrade import grade_class
-from course.demo import filled_release
-from course.grading import generate, nbgrader_api, scores
+from course.instructor.chapters import find_chapters
+from course.instructor.classgrade import grade_class
+from course.instructor.demo import filled_release
+from course.instructor.grading import generate, nbgrader_api, scores
 
 pytestmark = pytest.mark.pipeline
 warnings.filterwarnings("ignore", message=".*not in session.*")

@@ -1,4 +1,4 @@
-"""course.report: the class report page, built from synthetic grading CSVs."""
+"""course.instructor.report: the class report page, built from synthetic grading CSVs."""
 import base64
 import csv
 import html as htmllib
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from course import report
+from course.instructor import report
 
 HOSTILE = "<script>alert(1)</script>"
 RED = "\x1b[31m"

@@ -40,14 +40,16 @@ def glyph(digit, size=12, thickness=None):
     return img
 
 
-def make_glyph_digits(m=1000, size=12, noise=0.15, jitter=1, seed=0):
+def make_glyph_digits(m=1000, size=12, noise=0.15, jitter=1, seed=0, channels_last=False):
     """An MNIST-lite built in numpy: seven-segment digits drawn on a ``size`` x ``size`` canvas,
     shifted by up to ``jitter`` pixels, with random stroke brightness and Gaussian noise.
 
     Like MNIST in the Codeit notes (the lecture notes' introduction to neural networks), each
     image is flattened row by row into a column of pixel values in [0, 1].
 
-    Returns X (size * size, m) float64 and y (1, m) int64 digit labels 0-9.
+    Returns X (size * size, m) float64 and y (1, m) int64 digit labels 0-9; with
+    ``channels_last=True``, the images (m, size, size, 1) of the convolutional chapters instead
+    (batch first, one channel), and y still (1, m).
     """
     rng = np.random.default_rng(seed)
     clean = np.stack([glyph(d, size) for d in range(10)])
@@ -60,18 +62,21 @@ def make_glyph_digits(m=1000, size=12, noise=0.15, jitter=1, seed=0):
             out[i] = np.roll(np.roll(imgs[i], dr, axis=0), dc, axis=1)
         imgs = out
     imgs = np.clip(imgs + rng.normal(0, noise, imgs.shape), 0, 1)
+    if channels_last:
+        return imgs[..., None].copy(), y.reshape(1, m)
     return imgs.reshape(m, size * size).T.copy(), y.reshape(1, m)
 
 
 SHAPES = ("circle", "square", "triangle")
 
 
-def make_shapes(m=300, size=16, noise=0.05, seed=0):
+def make_shapes(m=300, size=16, noise=0.05, seed=0, channels_last=False):
     """Filled circles, squares and upward triangles of random size and position on a
     ``size`` x ``size`` canvas (for augmentation and small convolutional chapters).
 
-    Returns images (m, size, size) float64 in [0, 1] (channels-last layout without the channel
-    axis, as the vision chapters use) and y (1, m) int64 labels: 0 circle, 1 square, 2 triangle.
+    Returns images (m, size, size) float64 in [0, 1] (batch first, no channel axis) and y (1, m)
+    int64 labels: 0 circle, 1 square, 2 triangle; with ``channels_last=True`` the images are
+    (m, size, size, 1), the (m, n_H, n_W, n_C) layout of chapters 29-38.
     """
     rng = np.random.default_rng(seed)
     rows, cols = np.mgrid[0:size, 0:size] + 0.5
@@ -90,4 +95,6 @@ def make_shapes(m=300, size=16, noise=0.05, seed=0):
             mask = (rows >= top) & (rows <= bottom) & (np.abs(cols - cx) <= half)
         images[i][mask] = rng.uniform(0.7, 1.0)
     images = np.clip(images + rng.normal(0, noise, images.shape), 0, 1)
+    if channels_last:
+        return images[..., None], y.reshape(1, m)
     return images, y.reshape(1, m)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def cmd_list(args):
-    from course.chapters import find_chapters, find_root
+    from course.instructor.chapters import find_chapters, find_root
 
     root = find_root(args.root)
     chapters = find_chapters(root)
@@ -28,7 +28,7 @@ def cmd_list(args):
 def cmd_author(args):
     import nbformat
 
-    from course.authoring import notebook_to_text, text_to_notebook, write_notebook
+    from course.instructor.authoring import notebook_to_text, text_to_notebook, write_notebook
 
     src = Path(args.path)
     if src.suffix == ".ipynb":
@@ -46,14 +46,14 @@ def cmd_author(args):
 
 
 def cmd_demo(args):
-    from course.demo import run_demo
+    from course.instructor.demo import run_demo
 
     return run_demo(root=args.root, keep=args.keep, chapters=args.chapters)
 
 
 def cmd_grade(args):
-    from course.chapters import find_root
-    from course.classgrade import grade_class
+    from course.instructor.chapters import find_root
+    from course.instructor.classgrade import grade_class
 
     grade_class(find_root(args.root), args.assignment, jobs=args.jobs, timeout=args.timeout,
                 source=args.source, force=args.force, memory_mb=args.memory,
@@ -62,8 +62,8 @@ def cmd_grade(args):
 
 
 def cmd_report(args):
-    from course.chapters import find_root
-    from course.report import write_report
+    from course.instructor.chapters import find_root
+    from course.instructor.report import write_report
 
     path = write_report(find_root(args.root), args.assignment)
     print(f"wrote {path}")
@@ -89,12 +89,12 @@ def build_parser():
     p.add_argument("--chapters", nargs="*", metavar="ID", help="only these assignment ids")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("author", help="text form <-> nbgrader notebook (see course.authoring)")
+    p = sub.add_parser("author", help="text form <-> nbgrader notebook (see course.instructor.authoring)")
     p.add_argument("path", help="a .ipynb (printed as text) or a text file (built into .ipynb)")
     p.add_argument("-o", "--output", help="where to write (default: beside the input / stdout)")
     p.set_defaults(func=cmd_author)
 
-    p = sub.add_parser("grade", help="autograde every submission of an assignment (see course.classgrade)",
+    p = sub.add_parser("grade", help="autograde every submission of an assignment (see course.instructor.classgrade)",
                        description="Collects the submissions (submitted/STUDENT/ASSIGNMENT/, or "
                        "--from a folder or zip of notebooks), repairs what nbgrader would fail on, "
                        "autogrades each student once with nbgrader in a sandboxed kernel, N at a "

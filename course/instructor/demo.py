@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from course.chapters import find_chapters, find_root
-from course.grading import autograde, export_csv, feedback, generate, nbgrader_api, scores
+from course.instructor.chapters import find_chapters, find_root
+from course.instructor.grading import autograde, export_csv, feedback, generate, nbgrader_api, scores
 
 STUDENTS = ("solution", "untouched", "partial")
 

@@ -4,8 +4,8 @@ nbgrader 0.9.6's ``CsvExportPlugin`` joins the fields with commas and writes no 
 student id or name with a comma or a line break shifts or splits its row, and a cell that starts
 with ``=``, ``+``, ``-`` or ``@`` runs as a formula when the file is opened in a spreadsheet.
 ``SafeCsvExportPlugin`` writes the same columns and rows with the ``csv`` module (quoted where
-needed) and passes every text cell through ``course.textsafe.spreadsheet_cell``.
-``nbgrader_config.py`` makes it the plugin of ``nbgrader export``; ``course.grading.export_csv``
+needed) and passes every text cell through ``course.instructor.textsafe.spreadsheet_cell``.
+``nbgrader_config.py`` makes it the plugin of ``nbgrader export``; ``course.instructor.grading.export_csv``
 uses it too.
 """
 import csv

@@ -76,7 +76,7 @@ def feedback(api, assignment, student):
 
 def export_csv(root, dest):
     """``nbgrader export --to DEST``, with the course's export plugin (nbgrader's CSV columns,
-    quoted and formula-safe: ``course.export``) on the course gradebook."""
+    quoted and formula-safe: ``course.instructor.export``) on the course gradebook."""
     from nbgrader.api import Gradebook
     from .export import SafeCsvExportPlugin
 

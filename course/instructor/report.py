@@ -22,15 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from course.widgets import _png
+from course.widgets import render_png
 
+from .records import STATUSES
 from .textsafe import from_spreadsheet_cell
 
 __all__ = ["Grade", "CellResult", "read_grades", "read_cells", "summarize", "pass_rates",
            "common_failures", "needs_attention", "render_html", "write_report"]
 
-# The grading command's statuses, in the order the page lists them: fine first, then worse.
-STATUSES = ("graded", "repaired", "timeout", "crashed", "failed", "invalid", "missing")
+# The grading command's statuses (records.STATUSES) are listed in their order: fine first, then worse.
 TOP_FAILURES = 15
 
 # CSI sequences (colours, cursor moves) and the two-character escapes: what IPython's coloured
@@ -191,10 +191,10 @@ def _histogram_png(grades, max_score):
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.legend(frameon=False, fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
-    return _png(draw, size=(8.0, 3.4))
+    return render_png(draw, size=(8.0, 3.4))
 
 
-def _pass_rate_png(rates):
+def _pass_raterender_png(rates):
     def draw(fig):
         ax = fig.add_subplot()
         labels = [f"{gid} ({_fmt(pts)} pt)" if pts is not None else gid
@@ -214,7 +214,7 @@ def _pass_rate_png(rates):
         ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
         ax.set_xlabel("students passing the cell")
         ax.spines[["top", "right"]].set_visible(False)
-    return _png(draw, size=(8.0, 1.2 + 0.3 * len(rates)))
+    return render_png(draw, size=(8.0, 1.2 + 0.3 * len(rates)))
 
 
 def _img(png, alt):
@@ -324,7 +324,7 @@ def render_html(assignment, grades, cells, generated=None):
     if rates:
         alt = "pass rate per cell: " + ", ".join(
             f"{gid} {passed}/{total} ({passed / total:.0%})" for gid, _, passed, total in rates)
-        pass_chart = _img(_pass_rate_png(rates), alt)
+        pass_chart = _img(_pass_raterender_png(rates), alt)
     else:
         pass_chart = "<p class=empty>No test cell results (nobody was graded).</p>"
 

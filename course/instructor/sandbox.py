@@ -25,12 +25,12 @@ started inside a bubblewrap sandbox instead:
 - it has its own user, PID and IPC namespaces, no capabilities, and dies with the grader;
 - its address space and CPU time are bounded (RLIMIT_AS, RLIMIT_CPU).
 
-Inside, ``course.guard`` binds the trusted references and watches for tampering before any
+Inside, ``course.instructor.guard`` binds the trusted references and watches for tampering before any
 student code runs; its findings leave the sandbox through a pipe that the student cannot rewind.
 
 Use: ``kernel_env(workdir, memory_mb, cpu_seconds, disk_mb)`` gives the environment variables under which
 nbgrader (in this process) starts the sandboxed kernel for notebooks whose kernel is
-``KERNEL_NAME``; the kernelspec's command is ``python -I -m course.sandbox -f CONNECTION_FILE``.
+``KERNEL_NAME``; the kernelspec's command is ``python -I -m course.instructor.sandbox -f CONNECTION_FILE``.
 """
 import json
 import os
@@ -73,7 +73,7 @@ def kernel_env(workdir, memory_mb=2048, cpu_seconds=600, disk_mb=256):
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
         # -I: the launcher runs in the notebook's folder, which must not be on its module path
-        "argv": [sys.executable, "-I", "-m", "course.sandbox", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-I", "-m", "course.instructor.sandbox", "-f", "{connection_file}"],
         "display_name": "Python 3 (course sandbox)", "language": "python",
         "interrupt_mode": "message"}))   # a SIGINT to the process group would end bwrap
     runtime = workdir / "runtime"
@@ -143,18 +143,18 @@ def _relay(read_fd, log_path):
 
 
 def main(argv=None):
-    """Kernel launcher: ``python -I -m course.sandbox -f CONNECTION_FILE`` (run by jupyter_client
+    """Kernel launcher: ``python -I -m course.instructor.sandbox -f CONNECTION_FILE`` (run by jupyter_client
     in the notebook's folder, in isolated mode so that nothing there is imported). Sets the
     limits, starts the relay and replaces itself by bubblewrap running the guarded IPython
     kernel, also in isolated mode."""
     argv = sys.argv[1:] if argv is None else argv
     if not sys.flags.isolated:
-        sys.exit("course.sandbox: run it as `python -I -m course.sandbox` (isolated mode)")
+        sys.exit("course.instructor.sandbox: run it as `python -I -m course.instructor.sandbox` (isolated mode)")
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     runtime = Path(os.environ.get("JUPYTER_RUNTIME_DIR", "/nonexistent")).resolve()
     if connection_file.parent != runtime:
         # the socket folder is shared with the sandbox: it must be the private runtime folder
-        sys.exit(f"course.sandbox: connection file {connection_file} is not in the private "
+        sys.exit(f"course.instructor.sandbox: connection file {connection_file} is not in the private "
                  f"runtime folder {runtime} (set KernelManager.connection_file there)")
     memory_mb, cpu_seconds, disk_mb = (int(v) for v in
                                        os.environ.get(LIMITS, "2048,600,256").split(","))
@@ -176,7 +176,7 @@ def main(argv=None):
     os.set_inheritable(seccomp, True)
     kernel = [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", str(connection_file),
               "--HistoryManager.hist_file=:memory:", "--InteractiveShellApp.ignore_cwd=True",
-              "--IPKernelApp.exec_lines=import course.guard; course.guard.install()"]
+              "--IPKernelApp.exec_lines=import course.instructor.guard; course.instructor.guard.install()"]
     args = _bwrap_args(Path.cwd(), connection_file.parent, write_fd, seccomp, disk_mb) + kernel
     os.execvp(args[0], args)
 

@@ -2,7 +2,7 @@
 
 ``collect`` brings an LMS export (a folder or a zip of notebooks) into nbgrader's
 ``submitted/STUDENT/ASSIGNMENT/`` layout, under ids that follow the course's id rule
-(``course.textsafe.ID_RULE``); the original names and anything that could not be taken (links,
+(``course.instructor.textsafe.ID_RULE``); the original names and anything that could not be taken (links,
 entries in the way of others) are recorded per student in ``reports/ASSIGNMENT/collected.json``.
 ``inspect`` checks one student's folder against the release before nbgrader sees it, because
 nbgrader fails the whole submission on a renamed notebook, invalid JSON, or a renamed grade id,
@@ -38,7 +38,7 @@ def collect(root, assignment, source):
 
     Accepted layouts: STUDENT/<anything>.ipynb (one folder per student), or flat files named
     STUDENT.ipynb or STUDENT_<anything>.ipynb (Moodle/Canvas-style exports). Names become ids by
-    ``course.textsafe.student_id``; two different names never share an id (a collision is
+    ``course.instructor.textsafe.student_id``; two different names never share an id (a collision is
     reported and both are kept). Links, special files, and entries that cannot be placed are
     skipped with a note for their student. Returns the ids."""
     root, source = Path(root), Path(source)

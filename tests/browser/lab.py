@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.demo import filled_release
+from course.instructor.demo import filled_release
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
