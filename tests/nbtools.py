@@ -2,7 +2,6 @@
 graded by nbgrader, and the 'hard-coded answer' submission."""
 import base64
 import pickle
-import re
 import shutil
 import time
 from pathlib import Path
@@ -11,13 +10,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION", re.M | re.S)
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
-                    re.M | re.S)
-
-
-def nbmeta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
+from course.instructor.cells import HIDDEN, SOLUTION  # noqa: F401 (the tests' one home for them)
+from course.instructor.cells import meta as nbmeta
 
 
 def answer_cells(nb):

@@ -1,6 +1,12 @@
-"""nbgrader grades each chapter as the contract says: the solution gets full marks, the
-untouched release gets zero on every test cell, and a submission that hard-codes the visible
-tests' answers passes them but fails every test cell with hidden tests. Feedback hides them."""
+"""nbgrader grades each chapter as the contract says: the committed release is what a fresh
+``generate_assignment`` makes, the solution gets full marks, the untouched release gets zero on
+every test cell, the demo's partial student (the last exercise left undone) gets something in
+between, and a submission that hard-codes the visible tests' answers passes them but fails every
+test cell with hidden tests. Feedback hides them.
+
+One generation and one gradebook per chapter serve all of these checks (each used to make its
+own; the demo test made a third): at 51 chapters that keeps the suite within its time budget."""
+import json
 import warnings
 
 import pytest
@@ -8,6 +14,7 @@ import pytest
 from nbtools import (HIDDEN, answer_cells, cell_scores, course_copy, errors, execute,
                      hardcoded_submission, read, secret_lines, submit, grading_cells)
 
+from course.instructor.demo import partial_submission
 from course.instructor.grading import autograde, feedback, generate, nbgrader_api
 
 pytestmark = pytest.mark.pipeline
@@ -19,7 +26,11 @@ def test_autograde_solution_release_hardcoded(chapter, tmp_path):
     api = nbgrader_api(course)
     generate(api, chapter.id)
     source = read(chapter.source)
-    release = read(course / "release" / chapter.id / chapter.source.name)
+    fresh = course / "release" / chapter.id / chapter.source.name
+    assert chapter.release.is_file(), f"{chapter.release} missing: run nbgrader generate_assignment"
+    assert json.loads(chapter.release.read_text()) == json.loads(fresh.read_text()), \
+        f"{chapter.release} is stale: regenerate it with nbgrader generate_assignment"
+    release = read(fresh)
 
     hardcoded = hardcoded_submission(source, release, tmp_path)
     visible_run = read_copy(hardcoded)
@@ -27,7 +38,9 @@ def test_autograde_solution_release_hardcoded(chapter, tmp_path):
     failed = [e for e in errors(visible_run) if e[1] in chapter.tests]
     assert not failed, f"the hard-coded submission should pass the visible tests: {failed}"
 
-    for student, nb in [("solution", source), ("untouched", release), ("hardcoded", hardcoded)]:
+    students = [("solution", source), ("untouched", release), ("hardcoded", hardcoded),
+                ("partial", partial_submission(source, release))]
+    for student, nb in students:
         submit(course, student, chapter.id, nb)
         result = autograde(api, chapter.id, student)
         assert result["success"], result.get("log")
@@ -39,6 +52,9 @@ def test_autograde_solution_release_hardcoded(chapter, tmp_path):
 
     for gid, (score, most) in cell_scores(course, chapter.id, "untouched").items():
         assert score == 0, f"untouched release: {gid} scored {score}/{most}"
+
+    partial = sum(score for score, _ in cell_scores(course, chapter.id, "partial").values())
+    assert 0 < partial < chapter.points, f"the demo's partial student scored {partial}"
 
     hidden = {c.metadata.nbgrader.grade_id for c in grading_cells(source) if HIDDEN.search(c.source)}
     for gid, (score, most) in cell_scores(course, chapter.id, "hardcoded").items():

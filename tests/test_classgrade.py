@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from course.instructor import classgrade, demo, grading
+from course.instructor.cells import grade_id
 from tests.nbtools import HIDDEN, course_copy, strip_hidden, submit
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("classgrade")]
@@ -33,7 +34,7 @@ def _notebooks(root):
 
 
 def _cell(nb, gid):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+    return next(c for c in nb.cells if grade_id(c) == gid)
 
 
 def _with(nb, gid, extra, replace=None):

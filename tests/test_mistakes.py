@@ -1,4 +1,4 @@
-"""Each chapter's tests catch the usual mistakes (tests/mistakes.py).
+"""Each chapter's tests catch the usual mistakes (tests/mistakes/, one file per chapter).
 
 One kernel per chapter runs the solution notebook once, up to its last function test. Then, for
 each mistake, it runs that answer cell with the mistake written in, the cells after it up to the
@@ -17,7 +17,7 @@ CASES = [(ch, m) for ch in CHAPTERS for m in MISTAKES.get(ch.id, [])]
 def test_every_graded_function_has_mistakes(chapter):
     covered = {gid for gid, *_ in MISTAKES.get(chapter.id, [])}
     missing = [gid for gid in chapter.answers if gid not in covered]
-    assert not missing, f"no mistakes listed in tests/mistakes.py for {missing}"
+    assert not missing, f"no mistakes listed in tests/mistakes/{chapter.id}.py for {missing}"
 
 
 def with_mistake(source, gid, old, new):
@@ -82,4 +82,5 @@ def runner_for(tmp_path_factory):
 def test_tests_catch_mistake(case, runner_for):
     chapter, (gid, kind, old, new) = case
     error = runner_for(chapter).try_mistake(gid, old, new)
-    assert error is not None, f"test-{gid} passes with the mistake ({kind})"
+    what = kind if case[1].note is None else f"{kind}: {case[1].note}"
+    assert error is not None, f"test-{gid} passes with the mistake ({what})"

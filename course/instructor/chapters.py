@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from .cells import meta
+
 CHAPTER_ID = re.compile(r"^ch(\d\d)_[a-z0-9_]+$")
 
 
@@ -62,9 +64,9 @@ def _fingerprint(nb):
     every cell that is neither an answer nor a test (those are rewritten)."""
     out = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        text = "" if meta.get("solution") or meta.get("grade") else cell.source
-        out.append((cell.cell_type, meta.get("grade_id"), meta.get("points"), text))
+        info = meta(cell)
+        text = "" if info.get("solution") or info.get("grade") else cell.source
+        out.append((cell.cell_type, info.get("grade_id"), info.get("points"), text))
     return out
 
 
@@ -80,11 +82,11 @@ def load_chapter(path, root):
     chapter = Chapter(cid, int(CHAPTER_ID.match(cid).group(1)), title, path,
                       root / "release" / cid / path.name)
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            chapter.answers.append(meta["grade_id"])
-        elif meta.get("grade"):
-            chapter.tests[meta["grade_id"]] = float(meta.get("points", 0))
+        info = meta(cell)
+        if info.get("solution"):
+            chapter.answers.append(info["grade_id"])
+        elif info.get("grade"):
+            chapter.tests[info["grade_id"]] = float(info.get("points", 0))
     return chapter
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.instructor.cells import grade_id, is_solution
 from course.instructor.chapters import find_chapters, find_root
 from course.instructor.grading import autograde, export_csv, feedback, generate, nbgrader_api, scores
 
@@ -25,11 +26,10 @@ STUDENTS = ("solution", "untouched", "partial")
 def filled_release(source_nb, release_nb, leave_out=()):
     """The release with its answer cells filled in from the source's solutions, except the
     grade ids in ``leave_out`` (those keep the release's stub)."""
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {grade_id(c): c.source for c in source_nb.cells if is_solution(c)}
     nb = nbformat.from_dict(release_nb)
     for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        gid = grade_id(cell)
         if gid in answers and gid not in leave_out:
             cell.source = answers[gid]
     return nb
@@ -37,8 +37,7 @@ def filled_release(source_nb, release_nb, leave_out=()):
 
 def partial_submission(source_nb, release_nb):
     """The release with every answer cell taken from the source except the last one."""
-    answers = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
-               if c.metadata.get("nbgrader", {}).get("solution")]
+    answers = [grade_id(c) for c in source_nb.cells if is_solution(c)]
     return filled_release(source_nb, release_nb, leave_out={answers[-1]})
 
 

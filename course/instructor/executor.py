@@ -6,6 +6,8 @@ import copy
 import json
 import time
 
+from .cells import grade_id
+
 __all__ = ["resilient_execute", "OUTPUT_CAP"]
 
 OUTPUT_CAP = 1 << 20          # bytes of output kept per cell; the rest is dropped with a notice
@@ -35,7 +37,7 @@ def _resilient_execute():
 
         def preprocess(self, nb, resources, km=None):
             original = copy.deepcopy(nb)
-            names = [c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i + 1}")
+            names = [grade_id(c, f"cell {i + 1}")
                      for i, c in enumerate(nb.cells)]
             self.skip = {}
             self.deadline = time.monotonic() + self.budget if self.budget else None

@@ -14,7 +14,10 @@ import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+from .cells import HIDDEN_BEGIN as BEGIN
+from .cells import HIDDEN_END as END
+from .cells import is_test as _is_test
+
 REDACTED = "[line hidden: it quotes a hidden test]"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -58,8 +61,7 @@ class HideHiddenTests(NbGraderPreprocessor):
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
-            is_test = cell.metadata.get("nbgrader", {}).get("grade", False) and \
-                not cell.metadata.get("nbgrader", {}).get("solution", False)
+            is_test = _is_test(cell)
             for output in cell.get("outputs", []):
                 self.clean(output, is_test, secrets)
         return nb, resources

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 
+from .cells import meta
 from .textsafe import ID_RULE, student_id, valid_student_id
 
 __all__ = ["collect", "inspect", "Inspection", "student_ids", "collected", "ENTRY_LIMIT"]
@@ -249,8 +250,7 @@ class Inspection:
             self.status = "repaired"
 
 
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
+_nbgrader = meta             # a cell's nbgrader metadata (course.instructor.cells)
 
 
 def _defined_names(source):

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import sandbox
+from .cells import grade_id
 from .executor import resilient_execute
 from .feedback import clean_text, error_line, hidden_lines
 from .records import ungraded, write_json
@@ -159,7 +160,7 @@ def _scores(root, config, assignment, student):
         nb = nbformat.read(str(path), as_version=4)
         secrets = hidden_lines(nb)
         for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            gid = grade_id(cell)
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             if gid and errors:
                 failures[gid] = clean_text(error_line(errors[-1]), secrets)[:300]

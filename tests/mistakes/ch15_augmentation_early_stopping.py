@@ -1,0 +1,41 @@
+"""The usual mistakes of chapter 15 (augmentation early stopping) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch15-random_flip", "wrong_axis", "return image[:, ::-1]", "return image[::-1]"),
+    ("ch15-random_flip", "wrong_axis", "return image[:, ::-1]", "return image[..., ::-1]"),
+    ("ch15-random_flip", "sign_error", "rng.random() < p", "rng.random() > p"),
+    ("ch15-random_flip", "wrong_randomness", "rng.random() < p", "np.random.rand() < p",
+     "global np.random instead of the generator given"),
+    ("ch15-random_crop", "off_by_one", "rng.integers(0, h - crop_h + 1)",
+     "rng.integers(0, h - crop_h)"),
+    ("ch15-random_crop", "off_by_one", "rng.integers(0, w - crop_w + 1)",
+     "rng.integers(0, w - crop_w)"),
+    ("ch15-random_crop", "wrong_axis", "h, w = image.shape[0], image.shape[1]",
+     "w, h = image.shape[0], image.shape[1]"),
+    ("ch15-random_crop", "wrong_axis", "left:left + crop_w]", "left:left + crop_h]"),
+    ("ch15-random_crop", "wrong_randomness", "rng.integers(0, h - crop_h + 1)", "(h - crop_h) // 2",
+     "centre crop instead of a random one"),
+    ("ch15-adjust_brightness", "missing_term", "np.clip(image + delta, 0.0, 1.0)", "image + delta",
+     "clipping left out"),
+    ("ch15-adjust_brightness", "sign_error", "np.clip(image + delta, 0.0, 1.0)",
+     "np.clip(image - delta, 0.0, 1.0)"),
+    ("ch15-adjust_brightness", "mutated_input", "np.clip(image + delta, 0.0, 1.0)",
+     "np.clip(image + delta, 0.0, 1.0, out=image)"),
+    ("ch15-early_stopping_update", "off_by_one", 'stop = new_state["wait"] >= patience',
+     'stop = new_state["wait"] > patience'),
+    ("ch15-early_stopping_update", "off_by_one", "if val_loss < state", "if val_loss <= state"),
+    ("ch15-early_stopping_update", "sign_error", 'state["best_loss"] - min_delta',
+     'state["best_loss"] + min_delta'),
+    ("ch15-early_stopping_update", "mutated_input", "copy.deepcopy(params)", "params",
+     "best parameters kept without a copy"),
+    ("ch15-early_stopping_update", "mutated_input", "copy.deepcopy(params)", "copy.copy(params)",
+     "shallow copy of the best parameters"),
+    ("ch15-early_stopping_update", "mutated_input", "new_state = dict(state)", "new_state = state"),
+    ("ch15-early_stopping_update", "wrong_init", '"best_loss": np.inf', '"best_loss": 0.0'),
+    ("ch15-early_stopping_update", "stale_state", 'new_state["wait"] = 0', "pass",
+     "wait counter not reset"),
+    ("ch15-early_stopping_update", "off_by_one", '"epoch": -1,', '"epoch": 0,'),
+]

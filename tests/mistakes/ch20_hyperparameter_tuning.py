@@ -1,0 +1,68 @@
+"""The usual mistakes of chapter 20 (hyperparameter tuning) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch20-sample_log_uniform", "wrong_randomness", "return 10.0 ** r",
+     "return rng.uniform(low, high, size=n)", "sampled on a linear scale, not a log scale"),
+    ("ch20-sample_log_uniform", "wrong_formula",
+     "rng.uniform(np.log10(low), np.log10(high), size=n)",
+     "rng.uniform(np.log(low), np.log(high), size=n)", "natural log instead of log10"),
+    ("ch20-sample_log_uniform", "wrong_randomness", "r = rng.uniform(", "r = np.random.uniform(",
+     "global np.random instead of the generator given"),
+    ("ch20-sample_log_uniform", "off_by_one", "size=n)", "size=n - 1)"),
+    ("ch20-sample_log_uniform", "wrong_dtype", "return 10.0 ** r", "return 10.0 ** np.round(r)",
+     "exponent rounded to an integer"),
+    ("ch20-sample_beta", "missing_term", "return 1 - 10.0 ** r", "return 10.0 ** r",
+     "the 1 - left out"),
+    ("ch20-sample_beta", "wrong_randomness", "return 1 - 10.0 ** r",
+     "return rng.uniform(low, high, size=n)", "sampled on a linear scale, not a log scale"),
+    ("ch20-sample_beta", "wrong_randomness", "return 1 - 10.0 ** r",
+     "return 10.0 ** rng.uniform(np.log10(low), np.log10(high), size=n)",
+     "log scale of beta, not of 1 - beta"),
+    ("ch20-sample_beta", "ignored_argument", "np.log10(1 - high), np.log10(1 - low)", "-3, -1",
+     "range hard-coded"),
+    ("ch20-sample_beta", "wrong_randomness", "r = rng.uniform(", "r = np.random.uniform(",
+     "global np.random instead of the generator given"),
+    ("ch20-sample_beta", "off_by_one", "size=n)", "size=n + 1)"),
+    ("ch20-grid_search", "wrong_formula", 'mesh = np.meshgrid(*values_per_name, indexing="ij")',
+     "mesh = values_per_name", "zip instead of the Cartesian product"),
+    ("ch20-grid_search", "off_by_one", "for i in range(N)]", "for i in range(N - 1)]"),
+    ("ch20-grid_search", "mutated_input",
+     "values_per_name = [np.asarray(grid[n], dtype=np.float64) for n in names]",
+     "grid.update({n: np.asarray(grid[n], dtype=np.float64) for n in names})\n"
+     "    values_per_name = [grid[n] for n in names]"),
+    ("ch20-grid_search", "wrong_variable", "objective(**{n: float(trials[n][i]) for n in names})",
+     "objective(*[float(trials[n][i]) for n in names])",
+     "arguments passed by position, not by name"),
+    ("ch20-random_search", "wrong_randomness", "trials[name] = from_search_scale(kind, u)",
+     "trials[name] = rng.uniform(low, high, size=n_trials)",
+     "sampled on a linear scale, not a log scale"),
+    ("ch20-random_search", "wrong_randomness", "size=n_trials)", "size=1).repeat(n_trials)",
+     "one draw repeated"),
+    ("ch20-random_search", "wrong_randomness", "u = rng.uniform(", "u = np.random.uniform(",
+     "global np.random instead of the generator given"),
+    ("ch20-random_search", "off_by_one", "for i in range(n_trials)]",
+     "for i in range(n_trials - 1)]"),
+    ("ch20-random_search", "wrong_randomness", "size=n_trials)",
+     "size=int(np.sqrt(n_trials))).repeat(n_trials // int(np.sqrt(n_trials)) + 1)[:n_trials]",
+     "a grid of repeated values instead of random trials"),
+    ("ch20-random_search", "mutated_input", "trials = {}", "trials = space"),
+    ("ch20-coarse_to_fine", "wrong_formula", "width = (hi - lo) * shrink ** (r + 1)",
+     "width = (hi - lo) * shrink", "window not shrunk each round"),
+    ("ch20-coarse_to_fine", "off_by_one", "shrink ** (r + 1)", "shrink ** r"),
+    ("ch20-coarse_to_fine", "wrong_condition", "if values[i] < best_value:", "if True:",
+     "keeps the last value of the round, not the best"),
+    ("ch20-coarse_to_fine", "wrong_formula",
+     "start = min(max(centre - width / 2, lo), hi - width)\n"
+     "            x1 = float(from_search_scale(kind, start))\n"
+     "            x2 = float(from_search_scale(kind, start + width))",
+     "start = max(centre - width / 2, lo)\n"
+     "            x1 = float(from_search_scale(kind, start))\n"
+     "            x2 = float(from_search_scale(kind, min(centre + width / 2, hi)))",
+     "the window clipped at the edge, not shifted"),
+    ("ch20-coarse_to_fine", "mutated_input", "region = {}", "region = region  # updated in place"),
+    ("ch20-coarse_to_fine", "sign_error", "i = int(np.argmin(values))",
+     "i = int(np.argmax(values))", "argmax instead of argmin"),
+]
