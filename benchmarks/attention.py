@@ -93,7 +93,8 @@ def main():
             tq, tk, tv = (torch.from_numpy(a) for a in (Q, K, V))
             tmask = torch.from_numpy(mask) if masked else None
             rows.append(("torch scaled_dot_product_attention",
-                         lambda: F.scaled_dot_product_attention(tq, tk, tv, attn_mask=tmask).numpy()))
+                         lambda: F.scaled_dot_product_attention(
+                             tq, tk, tv, attn_mask=tmask).numpy()))
         for name, f in rows:
             err = np.max(np.abs(f() - ref))
             assert err < 1e-12, f"{name} disagrees with course.nn by {err:.2e}"

@@ -44,7 +44,8 @@ def main():
             med = statistics.median(times)
             total += med
             worst = max(worst, med / BUDGET)
-            print(f"{ch.id:<34}{med:>10.2f}{min(times):>8.2f}{max(times):>8.2f}{med / BUDGET:>15.3f}")
+            print(f"{ch.id:<34}{med:>10.2f}{min(times):>8.2f}{max(times):>8.2f}"
+                  f"{med / BUDGET:>15.3f}")
     print(f"{'total (sum of medians)':<34}{total:>10.2f}")
     print(f"worst ratio to budget: {worst:.3f} ({'within' if worst < 1 else 'OVER'} budget)")
     return 0 if worst < 1 else 1

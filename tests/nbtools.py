@@ -147,7 +147,7 @@ def _fp(o):
     if code is not None:
         return ("lambda", code.co_code.hex(), repr(code.co_consts), code.co_names)
     return ("obj", type(o).__name__)
-'''
+'''  # noqa: E501 (code for the kernel, kept as it is)
 
 RAISED = '''
 if "_Raised" not in globals():      # one class for the whole notebook (pickle needs that)
@@ -217,7 +217,8 @@ def record_visible_calls(source_nb, cwd):
     # objects (such as _Raised) that only the kernel knows.
     cells.append(nbformat.v4.new_code_cell(
         "import pickle\n"
-        f"open({str(dump)!r}, 'wb').write(pickle.dumps({{k: pickle.dumps(v) for k, v in _CALLS.items()}}))"))
+        f"open({str(dump)!r}, 'wb')"
+        f".write(pickle.dumps({{k: pickle.dumps(v) for k, v in _CALLS.items()}}))"))
     nb.cells = cells
     execute(nb, cwd)
     bad = errors(nb)

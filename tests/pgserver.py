@@ -69,11 +69,13 @@ def find_binaries():
     if on_path:
         candidates.append(str(Path(on_path).resolve().parent))
     for folder in candidates:
-        if all(os.access(Path(folder) / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
+        if all(os.access(Path(folder) / tool, os.X_OK)
+               for tool in ("initdb", "pg_ctl", "postgres")):
             return Path(folder)
     raise PostgresNotFound(
-        "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not in /usr/lib/postgresql/*/bin "
-        "nor on PATH: run `bash .ci/setup`, which installs them (Debian's postgresql package)")
+        "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not in "
+        "/usr/lib/postgresql/*/bin nor on PATH: run `bash .ci/setup`, which installs them "
+        "(Debian's postgresql package)")
 
 
 def free_port():

@@ -11,11 +11,21 @@ import warnings
 
 import pytest
 
-from nbtools import (HIDDEN, answer_cells, cell_scores, course_copy, errors, execute,
-                     hardcoded_submission, read, secret_lines, submit, grading_cells)
-
 from course.instructor.demo import partial_submission
 from course.instructor.grading import autograde, feedback, generate, nbgrader_api
+from nbtools import (
+    HIDDEN,
+    answer_cells,
+    cell_scores,
+    course_copy,
+    errors,
+    execute,
+    grading_cells,
+    hardcoded_submission,
+    read,
+    secret_lines,
+    submit,
+)
 
 pytestmark = pytest.mark.pipeline
 warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -56,7 +66,8 @@ def test_autograde_solution_release_hardcoded(chapter, tmp_path):
     partial = sum(score for score, _ in cell_scores(course, chapter.id, "partial").values())
     assert 0 < partial < chapter.points, f"the demo's partial student scored {partial}"
 
-    hidden = {c.metadata.nbgrader.grade_id for c in grading_cells(source) if HIDDEN.search(c.source)}
+    hidden = {c.metadata.nbgrader.grade_id for c in grading_cells(source)
+              if HIDDEN.search(c.source)}
     for gid, (score, most) in cell_scores(course, chapter.id, "hardcoded").items():
         if gid in hidden:
             assert score == 0, f"hard-coded answers pass the hidden tests of {gid}"

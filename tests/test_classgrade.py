@@ -45,7 +45,8 @@ def _with(nb, gid, extra, replace=None):
     return nb
 
 
-WRONG_SIGMOID = "import numpy as np\ndef sigmoid(z):\n    return np.zeros_like(np.asarray(z, dtype=float))\n"
+WRONG_SIGMOID = ("import numpy as np\ndef sigmoid(z):\n"
+                 "    return np.zeros_like(np.asarray(z, dtype=float))\n")
 
 
 def _class(root, port):
@@ -67,7 +68,8 @@ def _class(root, port):
         "import sqlite3, os\n"
         "for p in ['../../../gradebook.db', '" + str(root / "gradebook.db") + "']:\n"
         "    try:\n"
-        "        db = sqlite3.connect(p); db.execute('update grade set manual_score = 99'); db.commit()\n"
+        "        db = sqlite3.connect(p); db.execute('update grade set manual_score = 99');"
+        " db.commit()\n"
         "        print('WROTE', p)\n"
         "    except Exception as e:\n        print('BLOCKED', type(e).__name__)\n"))
     subs["network"] = _with(good, "ch01-sigmoid", (
@@ -87,7 +89,8 @@ def _class(root, port):
                                 "except MemoryError:\n    print('MEMORY LIMIT')\n")
     subs["huge_output"] = _with(good, "ch01-sigmoid", "print('x' * (30 << 20))\n")
     subs["loop_top"] = _with(good, "ch01-sigmoid", "while True:\n    pass\n")
-    subs["loop_inside"] = _with(good, "ch01-sigmoid", "", "def sigmoid(z):\n    while True:\n        pass\n")
+    subs["loop_inside"] = _with(good, "ch01-sigmoid", "",
+                                "def sigmoid(z):\n    while True:\n        pass\n")
     subs["ignores_interrupt"] = _with(good, "ch01-sigmoid", (
         "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"))
     subs["ignores_interrupt_hard"] = _with(good, "ch01-propagate", (
@@ -222,7 +225,8 @@ def test_allclose_cheat_does_not_pay_and_is_flagged(graded):
 def test_hidden_tests_and_other_students_unreadable(graded):
     text = _autograded_text(graded, "reader")
     assert text.count("BLOCKED") >= 2 and "READ " not in text
-    assert any("outside its folder" in f and "source" in f for f in graded["rows"]["reader"]["flags"])
+    assert any("outside its folder" in f and "source" in f
+               for f in graded["rows"]["reader"]["flags"])
     assert graded["rows"]["reader"]["score"] == 20
 
 

@@ -41,7 +41,8 @@ SECRET = "TOPSECRET-7f3a"
 def _marker(mark, name):
     """Python source that leaves a file in ``mark`` (a host folder the sandbox cannot see):
     it can only appear if the code ran outside the sandbox."""
-    return (f"try:\n    open({str(mark)!r} + '/' + {name!r}, 'w').write('ran outside the sandbox')\n"
+    return (f"try:\n    open({str(mark)!r} + '/' + {name!r}, 'w')"
+            ".write('ran outside the sandbox')\n"
             "except OSError:\n    pass\n")
 
 
@@ -52,8 +53,10 @@ def _planted(mark):
     return {
         "course/__init__.py": _marker(mark, "course"),
         "course/instructor/__init__.py": _marker(mark, "course.instructor"),
-        "course/instructor/sandbox.py": _marker(mark, "course.instructor.sandbox") + "def main(argv=None):\n    pass\n",
-        "course/instructor/guard.py": _marker(mark, "course.instructor.guard") + "def install():\n    pass\n",
+        "course/instructor/sandbox.py": (_marker(mark, "course.instructor.sandbox")
+                                         + "def main(argv=None):\n    pass\n"),
+        "course/instructor/guard.py": (_marker(mark, "course.instructor.guard")
+                                       + "def install():\n    pass\n"),
         "course/testing.py": _marker(mark, "course.testing"),
         "numpy.py": shadow_numpy,
         "ipykernel_launcher.py": _marker(mark, "ipykernel_launcher"),
@@ -90,7 +93,8 @@ def _libc_links(targets):
             "    print('FIFO REFUSED', e.errno)\n"
             # the only grader folder the sandbox can write: the kernel's socket folder
             "import sys\n_sockets = os.path.dirname(sys.argv[sys.argv.index('-f') + 1])\n"
-            "print('SOCKETS', _libc.symlink(b'/etc/passwd', (_sockets + '/kernel.json.x').encode()))\n")
+            "print('SOCKETS', _libc.symlink(b'/etc/passwd',"
+            " (_sockets + '/kernel.json.x').encode()))\n")
 
 
 _CTYPES_CODE_SWAP = """
@@ -206,7 +210,8 @@ def attacked(tmp_path_factory):
                                         "import course.nn.dense\ncourse.nn.dense.linear_forward = "
                                         "lambda A_prev, W, b: (0 * A_prev[:1], None)\n"),
                                   "ch01-propagate", "import course.nn.dense as _dense\nprint("
-                                  "'RESTORED', _dense.linear_forward.__name__ == 'linear_forward')\n"),
+                                  "'RESTORED', _dense.linear_forward.__name__ == "
+                                  "'linear_forward')\n"),
         # 7. an exception name a spreadsheet runs
         "formula_exception": _formula_exception(good),
         # 6. an id that nbgrader reads as a glob matching alice
@@ -308,7 +313,8 @@ def test_planted_modules_run_nowhere(attacked):
     assert planted["score"] == _row(attacked, "wrong_sigmoid")["score"], planted
     killed = _row(attacked, "planted_then_killed")
     assert killed["status"] == "crashed" and killed["score"] == 9, killed
-    assert not any("did not start" in f or "went quiet" in f for f in planted["flags"] + killed["flags"])
+    assert not any("did not start" in f or "went quiet" in f
+                   for f in planted["flags"] + killed["flags"])
 
 
 # --- 2. no link is followed, before or after execution -----------------------------------------
@@ -425,7 +431,8 @@ def test_a_notebooks_files_are_bounded(attacked):
     sizes = [int(part.split(" MB")[0].split()[-1]) for part in printed.split("DISK LIMIT")[1:]]
     assert max(sizes) <= 64, sizes
     assert _row(attacked, "disk_filler")["score"] == 20
-    total = sum(p.stat().st_size for p in (attacked["root"] / "autograde").rglob("*") if p.is_file())
+    total = sum(p.stat().st_size for p in (attacked["root"] / "autograde").rglob("*")
+                if p.is_file())
     assert total < 40 << 20
 
 
@@ -516,7 +523,9 @@ def test_every_export_row_parses_back_to_its_student(attacked):
     # plain `nbgrader export` uses the same safe plugin
     out = root / "plain_export.csv"
     subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(out)], cwd=root,
-                   check=True, capture_output=True, env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]})
+                   check=True, capture_output=True,
+                   env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
+                        + os.environ["PATH"]})
     with open(out, newline="", encoding="utf-8") as f:
         assert list(csv.DictReader(f)) == exported
 

@@ -13,8 +13,13 @@ import numpy as np
 import pytest
 
 from course.instructor import guard, sandbox, submissions
-from course.instructor.textsafe import (from_spreadsheet_cell, printable, spreadsheet_cell, student_id,
-                             valid_student_id)
+from course.instructor.textsafe import (
+    from_spreadsheet_cell,
+    printable,
+    spreadsheet_cell,
+    student_id,
+    valid_student_id,
+)
 
 needs_bwrap = pytest.mark.skipif(sandbox.available() is not None,
                                  reason=f"sandbox unavailable: {sandbox.available()}")
@@ -94,7 +99,8 @@ def test_a_course_package_beside_the_notebook_is_not_imported_by_the_launcher(tm
 
 
 def test_the_launcher_refuses_to_run_unisolated(tmp_path):
-    run = subprocess.run([sys.executable, "-c", "import course.instructor.sandbox as s; s.main(['-f', 'x'])"],
+    run = subprocess.run([sys.executable, "-c",
+                          "import course.instructor.sandbox as s; s.main(['-f', 'x'])"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode != 0 and "isolated mode" in run.stderr
 
@@ -107,8 +113,10 @@ def test_no_link_fifo_or_io_uring_inside_the_sandbox(tmp_path):
             "open('f', 'w').write('x')\n"
             "for call in (lambda: os.symlink('/etc/passwd', 's'), lambda: os.link('f', 'h'),\n"
             "             lambda: os.mkfifo('p')):\n"
-            "    try:\n        call(); print('MADE')\n    except OSError as e:\n        print('EPERM' if e.errno == 1 else e)\n"
-            "print('SYSCALL', libc.syscall(425, 8, 0) == -1 and ctypes.get_errno())\n"   # io_uring_setup
+            "    try:\n        call(); print('MADE')\n    except OSError as e:\n"
+            "        print('EPERM' if e.errno == 1 else e)\n"
+            # io_uring_setup
+            "print('SYSCALL', libc.syscall(425, 8, 0) == -1 and ctypes.get_errno())\n"
             "open('g', 'w').write('ordinary files still work'); print('WROTE')\n"
             "print('SHADOW' if os.path.exists('/etc/shadow') else 'NO-SHADOW')\n")
     fd = sandbox.seccomp_filter_fd()
@@ -117,12 +125,13 @@ def test_no_link_fifo_or_io_uring_inside_the_sandbox(tmp_path):
     (tmp_path / "runtime").mkdir()
     run = subprocess.run(args + [sys.executable, "-I", "-c", code], capture_output=True, text=True,
                          timeout=60, pass_fds=(fd,))
-    assert run.stdout.split() == ["EPERM", "EPERM", "EPERM", "SYSCALL", "1", "WROTE", "NO-SHADOW"], run
+    assert run.stdout.split() == ["EPERM", "EPERM", "EPERM", "SYSCALL", "1", "WROTE",
+                                  "NO-SHADOW"], run
     assert not os.listdir(tmp_path / "runtime")
     assert sorted(os.listdir(tmp_path)) == ["runtime"]      # the real folder saw none of it
 
 
-# --- the guard's code snapshot and canaries ----------------------------------------------------------
+# --- the guard's code snapshot and canaries -------------------------------------------------------
 
 def test_canaries_pass_on_the_real_functions_and_name_a_broken_one(monkeypatch):
     canaries = guard._canaries()

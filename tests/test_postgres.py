@@ -8,13 +8,12 @@ import warnings
 import pytest
 import sqlalchemy
 
-from nbtools import course_copy, read, submit
-from pgserver import postgres_server
-
 from course.instructor.chapters import find_chapters
 from course.instructor.classgrade import grade_class
 from course.instructor.demo import filled_release
 from course.instructor.grading import generate, nbgrader_api, scores
+from nbtools import course_copy, read, submit
+from pgserver import postgres_server
 
 pytestmark = pytest.mark.pipeline
 warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -35,7 +34,8 @@ def test_gradebook_on_postgres(tmp_path, monkeypatch):
         expected = {}
         for i in range(6):
             student = f"{'solution' if i % 2 == 0 else 'untouched'}{i}"
-            submit(course, student, CHAPTER, filled_release(source, release) if i % 2 == 0 else release)
+            submit(course, student, CHAPTER,
+                   filled_release(source, release) if i % 2 == 0 else release)
             expected[(student, CHAPTER)] = (chapter.points if i % 2 == 0 else 0, chapter.points)
         out = io.StringIO()
         rows = grade_class(course, CHAPTER, jobs=2, timeout=60, out=out)

@@ -131,7 +131,8 @@ def test_grad_check_accepts_right_and_rejects_wrong():
     assert "gradient check failed for dW" in msg and "wrong sign" in msg
     half = dict(right, dx=right["dx"] / 2)
     assert "factor of 0.5" in message(T.grad_check, cost, p, half)
-    assert "shape (3, 2), expected (2, 3)" in message(T.grad_check, cost, p, dict(right, dW=right["dW"].T))
+    assert "shape (3, 2), expected (2, 3)" in message(T.grad_check, cost, p,
+                                                      dict(right, dW=right["dW"].T))
 
 
 def test_trusted_functions_survive_monkeypatching(monkeypatch):
@@ -154,7 +155,8 @@ def test_loops_and_speed():
     a = np.random.default_rng(0).random(200_000)
     yours, ref = T.check_fast_enough(vectorised, (a,), np.sum)
     assert yours < 1 and ref < 1
-    msg = message(T.check_fast_enough, looped, (a,), np.sum, factor=2.0, slack=0.0, what="2e5 numbers")
+    msg = message(T.check_fast_enough, looped, (a,), np.sum, factor=2.0, slack=0.0,
+                  what="2e5 numbers")
     assert "looped took" in msg and "on 2e5 numbers" in msg and "Hint: a Python loop" in msg
     assert T.python_loops(print) == []      # no source: nothing to say
 

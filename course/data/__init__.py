@@ -6,9 +6,9 @@ distribution, which is how the chapters make held-out sets. One layout per modul
 (``docs/conventions.md``): ``tabular`` columns ``X (n_x, m)``; ``images`` glyphs as columns and
 shapes batch-first; ``text`` rows ``(m, T)``.
 """
-from .tabular import *  # noqa: F401,F403
+from . import images, tabular, text
 from .images import *  # noqa: F401,F403
+from .tabular import *  # noqa: F401,F403
 from .text import *  # noqa: F401,F403
-from . import tabular, images, text
 
 __all__ = (tabular.__all__ + images.__all__ + text.__all__)

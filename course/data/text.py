@@ -28,8 +28,10 @@ DATE_FORMATS = {
     "d month yyyy": lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
     "month d, yyyy": lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}",
     "mon dth yyyy": lambda d: f"{_MONTHS[d.month - 1][:3]} {_ordinal(d.day)} {d.year}",
-    "weekday d month yyyy": lambda d: f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}",
-    "long": lambda d: f"{_DAYS[d.weekday()]}, the {_ordinal(d.day)} of {_MONTHS[d.month - 1]} {d.year}",
+    "weekday d month yyyy": lambda d: (f"{_DAYS[d.weekday()]} {d.day} "
+                                       f"{_MONTHS[d.month - 1]} {d.year}"),
+    "long": lambda d: (f"{_DAYS[d.weekday()]}, the {_ordinal(d.day)} of "
+                       f"{_MONTHS[d.month - 1]} {d.year}"),
 }
 
 

@@ -2,12 +2,13 @@
 
 For each student, in a process of its own (one student per worker, each graded once):
 ``submissions.inspect`` repairs what nbgrader would fail on, then nbgrader's own autograde runs
-the notebook in the sandboxed, guarded kernel (``course.instructor.sandbox``, ``course.instructor.guard``) and
-``generate_feedback`` writes feedback without hidden tests (``course.instructor.feedback``). A record per
-student (status, reason, tamper flags, per-cell scores and failure messages) is written
-atomically to ``reports/ASSIGNMENT/records/``, so a run that is interrupted continues where it
-stopped when it is started again. At the end: ``grades.csv`` and ``cells.csv`` (with statuses),
-nbgrader's own CSV export, and a summary. ``python -m course report`` turns them into a page.
+the notebook in the sandboxed, guarded kernel (``course.instructor.sandbox``,
+``course.instructor.guard``) and ``generate_feedback`` writes feedback without hidden tests
+(``course.instructor.feedback``). A record per student (status, reason, tamper flags, per-cell
+scores and failure messages) is written atomically to ``reports/ASSIGNMENT/records/``, so a run that
+is interrupted continues where it stopped when it is started again. At the end: ``grades.csv`` and
+``cells.csv`` (with statuses), nbgrader's own CSV export, and a summary. ``python -m course report``
+turns them into a page.
 
 Statuses and the record's fields: ``records``. One student's grading: ``worker``; the executor:
 ``executor``.
@@ -15,8 +16,8 @@ Statuses and the record's fields: ``records``. One student's grading: ``worker``
 What a submission can reach: nbgrader is given the notebooks only (``CourseDirectory.ignore``
 is ``*`` here, so other files in the student's folder are neither run nor copied into
 ``autograde/`` or ``feedback/``); the kernel sees a scratch folder, not the autograde folder
-(``course.instructor.sandbox``); after grading, the autograde and feedback folders are checked without
-following links, and feedback keeps the HTML page only. One student's failure of any kind is
+(``course.instructor.sandbox``); after grading, the autograde and feedback folders are checked
+without following links, and feedback keeps the HTML page only. One student's failure of any kind is
 that student's record (status failed, with the reason); the class goes on.
 """
 import hashlib
@@ -40,7 +41,8 @@ def _folder_sha(folder):
     h = hashlib.sha256()
     folder = Path(folder)
     if os.path.islink(folder) or os.path.islink(folder.parent) or not folder.is_dir():
-        h.update(b"not a folder: " + os.fsencode(os.readlink(folder) if os.path.islink(folder) else ""))
+        h.update(b"not a folder: "
+                 + os.fsencode(os.readlink(folder) if os.path.islink(folder) else ""))
         return h.hexdigest()
     for dirpath, dirnames, filenames in sorted(os.walk(folder, followlinks=False)):
         for name in sorted(dirnames + filenames):
@@ -61,9 +63,9 @@ def _folder_sha(folder):
 def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=False,
                 memory_mb=2048, cell_timeout=None, out=sys.stdout, disk_mb=256):
     """Grade every submission of ``assignment``; returns the list of records (dicts)."""
+    import fcntl
     import multiprocessing
     import multiprocessing.connection
-    import fcntl
 
     root = Path(root).resolve()
     why = sandbox.available()
@@ -76,7 +78,8 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise SystemExit(f"another `course grade {assignment}` is running (reports/{assignment}/grading.lock)")
+        raise SystemExit(f"another `course grade {assignment}` is running "
+                         f"(reports/{assignment}/grading.lock)")
     if source:
         got = submissions.collect(root, assignment, source)
         print(printable(f"collected {len(got)} submissions from {source}"), file=out)
@@ -112,7 +115,8 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
             todo.append((student, inspection))
     total, started = len(students), time.monotonic()
     if done:
-        print(f"{done} of {total} already graded (same submission); grading the other {total - done}",
+        print(f"{done} of {total} already graded (same submission); "
+              f"grading the other {total - done}",
               file=out)
     hard_limit = 2 * timeout + 60          # the budget, plus nbgrader, feedback and restarts
     running, finished = {}, done
@@ -178,6 +182,7 @@ def _inspect(root, assignment, student, reports):
 
 def _max_score(root, assignment):
     from nbgrader.api import Gradebook
+
     from .grading import load_config
     with Gradebook(load_config(root).CourseDirectory.db_url) as gb:
         return gb.find_assignment(assignment).max_score
@@ -208,6 +213,7 @@ def _summary(out, assignment, rows, seconds, jobs):
     top = rows[0]["max_score"] if rows else 0
     print(f"\n{assignment}: {len(rows)} submissions in {seconds:.1f} s with {jobs} workers; "
           + ", ".join(f"{n} {s}" for s, n in counts.items() if n), file=out)
-    print(f"mean score {mean:.2f}/{top:g}; flagged: {printable(', '.join(flagged)) or 'none'}", file=out)
+    print(f"mean score {mean:.2f}/{top:g}; "
+          f"flagged: {printable(', '.join(flagged)) or 'none'}", file=out)
     print(f"grades: reports/{assignment}/grades.csv (with status and reason); "
           f"page: python -m course report {assignment}", file=out)

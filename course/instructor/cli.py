@@ -89,12 +89,14 @@ def build_parser():
     p.add_argument("--chapters", nargs="*", metavar="ID", help="only these assignment ids")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("author", help="text form <-> nbgrader notebook (see course.instructor.authoring)")
+    p = sub.add_parser("author",
+                       help="text form <-> nbgrader notebook (see course.instructor.authoring)")
     p.add_argument("path", help="a .ipynb (printed as text) or a text file (built into .ipynb)")
     p.add_argument("-o", "--output", help="where to write (default: beside the input / stdout)")
     p.set_defaults(func=cmd_author)
 
-    p = sub.add_parser("grade", help="autograde every submission of an assignment (see course.instructor.classgrade)",
+    p = sub.add_parser("grade", help="autograde every submission of an assignment "
+                       "(see course.instructor.classgrade)",
                        description="Collects the submissions (submitted/STUDENT/ASSIGNMENT/, or "
                        "--from a folder or zip of notebooks), repairs what nbgrader would fail on, "
                        "autogrades each student once with nbgrader in a sandboxed kernel, N at a "
@@ -108,7 +110,8 @@ def build_parser():
                    "(default 120); each cell also stops at Execute.timeout")
     p.add_argument("--cell-timeout", type=float, help="seconds per cell (default: the config's "
                    "Execute.timeout)")
-    p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
+    p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel "
+                   "(default 2048)")
     p.add_argument("--disk", type=int, default=256, help="MB a notebook's files may take, in its "
                    "scratch folder and in /tmp each (default 256)")
     p.add_argument("--from", dest="source", metavar="PATH", help="a folder or .zip of notebooks "

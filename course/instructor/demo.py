@@ -18,7 +18,14 @@ import nbformat
 
 from course.instructor.cells import grade_id, is_solution
 from course.instructor.chapters import find_chapters, find_root
-from course.instructor.grading import autograde, export_csv, feedback, generate, nbgrader_api, scores
+from course.instructor.grading import (
+    autograde,
+    export_csv,
+    feedback,
+    generate,
+    nbgrader_api,
+    scores,
+)
 
 STUDENTS = ("solution", "untouched", "partial")
 
@@ -61,7 +68,8 @@ def _table(chapters, grid):
             totals[student][0] += score
             totals[student][1] += max_score
         lines.append(row)
-    lines.append(f"{'total':<{width}}" + "".join(f"{f'{t[0]:g}/{t[1]:g}':>14}" for t in totals.values()))
+    lines.append(f"{'total':<{width}}"
+                 + "".join(f"{f'{t[0]:g}/{t[1]:g}':>14}" for t in totals.values()))
     return "\n".join(lines)
 
 

@@ -5,8 +5,8 @@ student id or name with a comma or a line break shifts or splits its row, and a 
 with ``=``, ``+``, ``-`` or ``@`` runs as a formula when the file is opened in a spreadsheet.
 ``SafeCsvExportPlugin`` writes the same columns and rows with the ``csv`` module (quoted where
 needed) and passes every text cell through ``course.instructor.textsafe.spreadsheet_cell``.
-``nbgrader_config.py`` makes it the plugin of ``nbgrader export``; ``course.instructor.grading.export_csv``
-uses it too.
+``nbgrader_config.py`` makes it the plugin of ``nbgrader export``;
+``course.instructor.grading.export_csv`` uses it too.
 """
 import csv
 
@@ -45,12 +45,14 @@ class SafeCsvExportPlugin(CsvExportPlugin):
                     try:
                         sub = gradebook.find_submission(assignment.name, student.id)
                     except MissingEntry:
-                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0,
+                                   score=0.0)
                     else:
                         penalty = sub.late_submission_penalty
                         row.update(timestamp=sub.timestamp, raw_score=sub.score,
                                    late_submission_penalty=penalty,
                                    score=max(0.0, sub.score - penalty))
                     out.writerow([spreadsheet_cell("" if row[k] is None else
-                                                   row[k] if isinstance(row[k], (int, float)) else str(row[k]))
+                                                   row[k] if isinstance(row[k], (int, float))
+                                                   else str(row[k]))
                                   for k in COLUMNS])

@@ -153,7 +153,8 @@ def _safe_exporter():
 
 
 def __getattr__(name):
-    # built on first use, so that importing course.instructor.feedback does not import nbconvert's exporters
+    # built on first use, so that importing course.instructor.feedback does not import
+    # nbconvert's exporters
     if name in ("SafeHTMLExporter", "SanitizeOutputs"):
         exporter, outputs = _safe_exporter()
         globals().update(SafeHTMLExporter=exporter, SanitizeOutputs=outputs)

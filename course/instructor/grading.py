@@ -53,13 +53,15 @@ def nbgrader_api(root, quiet=True):
 
 def _check(result, what):
     if not result.get("success"):
-        raise NbgraderError(f"{what} failed:\n{result.get('error') or ''}\n{result.get('log') or ''}")
+        raise NbgraderError(f"{what} failed:\n{result.get('error') or ''}\n"
+                            f"{result.get('log') or ''}")
     return result
 
 
 def generate(api, assignment):
     """``nbgrader generate_assignment ASSIGNMENT --force``: writes release/ and the gradebook."""
-    return _check(api.generate_assignment(assignment, force=True), f"generate_assignment {assignment}")
+    return _check(api.generate_assignment(assignment, force=True),
+                  f"generate_assignment {assignment}")
 
 
 def autograde(api, assignment, student):
@@ -78,6 +80,7 @@ def export_csv(root, dest):
     """``nbgrader export --to DEST``, with the course's export plugin (nbgrader's CSV columns,
     quoted and formula-safe: ``course.instructor.export``) on the course gradebook."""
     from nbgrader.api import Gradebook
+
     from .export import SafeCsvExportPlugin
 
     config = load_config(root)

@@ -61,10 +61,12 @@ class _Guard:
     def __init__(self, fd, student_dir):
         self.fd = fd
         self.student_dir = os.path.realpath(student_dir)
-        import course
         import sysconfig
+
+        import course
         package = os.path.dirname(os.path.realpath(course.__file__))
-        private = [os.environ.get("MPLCONFIGDIR", "/tmp/mpl"), os.environ.get("IPYTHONDIR", "/tmp/ipython")]
+        private = [os.environ.get("MPLCONFIGDIR", "/tmp/mpl"),
+                   os.environ.get("IPYTHONDIR", "/tmp/ipython")]
         # what code in a notebook may touch without being reported: its folder, the sandbox's
         # private caches and (reading) the system, Python and the course package
         self.readable = [os.path.realpath(p) for p in
@@ -149,12 +151,14 @@ class _Guard:
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         full = os.path.realpath(os.path.join(os.getcwd(), str(path)))
-        writing = event != "open" or (len(args) > 1 and any(c in str(args[1] or "") for c in "wax+"))
+        writing = event != "open" or (len(args) > 1
+                                      and any(c in str(args[1] or "") for c in "wax+"))
         if event in ("os.listdir", "os.scandir", "glob.glob"):
             writing = False
         allowed = self.writable if writing else self.readable
         if not any(full == root or full.startswith(root.rstrip("/") + "/") for root in allowed):
-            self.flag("file", f"{'wrote' if writing else 'read'} {full} ({event}) outside its folder")
+            self.flag("file",
+                      f"{'wrote' if writing else 'read'} {full} ({event}) outside its folder")
 
     # -- after every cell: put back what was rebound ---------------------------------------
     def after_cell(self, result=None):
@@ -228,19 +232,25 @@ def _canaries():
     compute with: (what, call, expected) where expected is "raises", "passes" or a number.
     The functions are bound now, before any student code."""
     import numpy as np
+
     import course.testing as t
     a, b = np.array([[1.0, 2.0]]), np.array([[1.0, 2.5]])
     exp, log, dot, total, mean, absolute = np.exp, np.log, np.dot, np.sum, np.mean, np.abs
     maximum, allclose, isclose, sqrt = np.maximum, np.allclose, np.isclose, np.sqrt
     return [
-        ("course.testing.check_close accepted a wrong array", lambda: t.check_close(b, a), "raises"),
-        ("course.testing.check_close rejected a right array", lambda: t.check_close(a, a.copy()), "passes"),
+        ("course.testing.check_close accepted a wrong array",
+         lambda: t.check_close(b, a), "raises"),
+        ("course.testing.check_close rejected a right array",
+         lambda: t.check_close(a, a.copy()), "passes"),
         ("course.testing.check_shape accepted a transposed array",
          lambda: t.check_shape(a.T, (1, 2)), "raises"),
-        ("course.testing.check_scalar accepted a wrong number", lambda: t.check_scalar(1.0, 2.0), "raises"),
-        ("course.testing.check_true accepted a false condition", lambda: t.check_true(False, "x"), "raises"),
+        ("course.testing.check_scalar accepted a wrong number",
+         lambda: t.check_scalar(1.0, 2.0), "raises"),
+        ("course.testing.check_true accepted a false condition",
+         lambda: t.check_true(False, "x"), "raises"),
         ("course.testing.grad_check accepted a wrong gradient",
-         lambda: t.grad_check(lambda p: float(total(p["w"] ** 2)), {"w": a.copy()}, {"w": a.copy()}), "raises"),
+         lambda: t.grad_check(lambda p: float(total(p["w"] ** 2)), {"w": a.copy()},
+                              {"w": a.copy()}), "raises"),
         ("numpy.allclose said 1 == 2", lambda: float(allclose(1.0, 2.0)), 0.0),
         ("numpy.isclose said 1 == 2", lambda: float(isclose(1.0, 2.0)), 0.0),
         ("numpy.exp(1) is wrong", lambda: round(float(exp(1.0)), 12), 2.718281828459),
@@ -288,14 +298,15 @@ _GUARD = None
 def install():
     """Bind the trusted references, then start watching. Called by the kernel's exec_lines."""
     global _GUARD
-    import numpy                                 # noqa: F401 (snapshot it as it is now)
-    import numpy.linalg                          # noqa: F401
-    import numpy.random                          # noqa: F401
-    import numpy.testing                         # noqa: F401
-    import course.data                           # noqa: F401
-    import course.nn                             # noqa: F401
-    import course.testing                        # noqa: F401 (binds trusted numpy functions)
+    import numpy  # noqa: F401 (snapshot it as it is now)
+    import numpy.linalg  # noqa: F401
+    import numpy.random  # noqa: F401
+    import numpy.testing  # noqa: F401
     from IPython import get_ipython
+
+    import course.data  # noqa: F401
+    import course.nn  # noqa: F401
+    import course.testing  # noqa: F401 (binds trusted numpy functions)
 
     fd = int(os.environ.get("COURSE_GUARD_FD", "-1"))
     if fd < 0:

@@ -45,7 +45,8 @@ def lost(student, exitcode, seconds, hard_limit, max_score):
     """The grading process was killed at the hard limit, or died: no sha, so a rerun retries."""
     if seconds >= hard_limit:
         return ungraded(student, "timeout", [f"grading was stopped after {seconds:.0f} s "
-                                              f"(hard limit {hard_limit:.0f} s)"], None, max_score, seconds)
+                                              f"(hard limit {hard_limit:.0f} s)"],
+                        None, max_score, seconds)
     return ungraded(student, "failed", [f"the grading process ended with code {exitcode}"],
                      None, max_score, seconds)
 

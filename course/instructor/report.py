@@ -30,7 +30,8 @@ from .textsafe import from_spreadsheet_cell
 __all__ = ["Grade", "CellResult", "read_grades", "read_cells", "summarize", "pass_rates",
            "common_failures", "needs_attention", "render_html", "write_report"]
 
-# The grading command's statuses (records.STATUSES) are listed in their order: fine first, then worse.
+# The grading command's statuses (records.STATUSES) are listed in their order:
+# fine first, then worse.
 TOP_FAILURES = 15
 
 # CSI sequences (colours, cursor moves) and the two-character escapes: what IPython's coloured

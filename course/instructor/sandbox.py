@@ -25,12 +25,13 @@ started inside a bubblewrap sandbox instead:
 - it has its own user, PID and IPC namespaces, no capabilities, and dies with the grader;
 - its address space and CPU time are bounded (RLIMIT_AS, RLIMIT_CPU).
 
-Inside, ``course.instructor.guard`` binds the trusted references and watches for tampering before any
-student code runs; its findings leave the sandbox through a pipe that the student cannot rewind.
+Inside, ``course.instructor.guard`` binds the trusted references and watches for tampering before
+any student code runs; its findings leave the sandbox through a pipe that the student cannot rewind.
 
-Use: ``kernel_env(workdir, memory_mb, cpu_seconds, disk_mb)`` gives the environment variables under which
-nbgrader (in this process) starts the sandboxed kernel for notebooks whose kernel is
-``KERNEL_NAME``; the kernelspec's command is ``python -I -m course.instructor.sandbox -f CONNECTION_FILE``.
+Use: ``kernel_env(workdir, memory_mb, cpu_seconds, disk_mb)`` gives the environment variables under
+which nbgrader (in this process) starts the sandboxed kernel for notebooks whose kernel is
+``KERNEL_NAME``; the kernelspec's command is
+``python -I -m course.instructor.sandbox -f CONNECTION_FILE``.
 """
 import json
 import os
@@ -56,7 +57,7 @@ def available():
     if not shutil.which("bwrap"):
         return "bubblewrap is not installed (bash .ci/setup installs Debian's bubblewrap)"
     try:
-        import pyseccomp   # noqa: F401 (needs libseccomp.so.2)
+        import pyseccomp  # noqa: F401 (needs libseccomp.so.2)
     except (ImportError, RuntimeError) as e:
         return (f"the seccomp filter cannot be built ({e}); install Debian's libseccomp2 and "
                 "requirements.txt (pyseccomp)")
@@ -73,7 +74,8 @@ def kernel_env(workdir, memory_mb=2048, cpu_seconds=600, disk_mb=256):
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
         # -I: the launcher runs in the notebook's folder, which must not be on its module path
-        "argv": [sys.executable, "-I", "-m", "course.instructor.sandbox", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-I", "-m", "course.instructor.sandbox", "-f",
+                 "{connection_file}"],
         "display_name": "Python 3 (course sandbox)", "language": "python",
         "interrupt_mode": "message"}))   # a SIGINT to the process group would end bwrap
     runtime = workdir / "runtime"
@@ -109,7 +111,8 @@ def _bwrap_args(cwd, runtime, guard_fd, seccomp_fd, disk_mb):
     # folder is not visible, and whatever the notebook writes stays inside and is bounded
     args += ["--bind", str(runtime), str(runtime), "--size", disk, "--tmpfs", str(cwd),
              "--remount-ro", "/dev", "--remount-ro", "/",
-             "--chdir", str(cwd), "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/mpl",
+             "--chdir", str(cwd), "--setenv", "HOME", "/tmp",
+             "--setenv", "MPLCONFIGDIR", "/tmp/mpl",
              "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "COURSE_GUARD_FD", str(guard_fd),
              "--setenv", "COURSE_STUDENT_DIR", str(cwd), "--unsetenv", GUARD_LOG,
              # the kernel's parent is outside the PID namespace; --die-with-parent does that job
@@ -121,6 +124,7 @@ def seccomp_filter_fd():
     """A file descriptor holding the compiled seccomp filter (BPF, built by libseccomp) that
     bubblewrap loads for the kernel: DENIED_SYSCALLS fail with EPERM, the rest are allowed."""
     import errno
+
     import pyseccomp
     rules = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
     for name in DENIED_SYSCALLS:
@@ -143,19 +147,20 @@ def _relay(read_fd, log_path):
 
 
 def main(argv=None):
-    """Kernel launcher: ``python -I -m course.instructor.sandbox -f CONNECTION_FILE`` (run by jupyter_client
-    in the notebook's folder, in isolated mode so that nothing there is imported). Sets the
-    limits, starts the relay and replaces itself by bubblewrap running the guarded IPython
+    """Kernel launcher: ``python -I -m course.instructor.sandbox -f CONNECTION_FILE`` (run by
+    jupyter_client in the notebook's folder, in isolated mode so that nothing there is imported).
+    Sets the limits, starts the relay and replaces itself by bubblewrap running the guarded IPython
     kernel, also in isolated mode."""
     argv = sys.argv[1:] if argv is None else argv
     if not sys.flags.isolated:
-        sys.exit("course.instructor.sandbox: run it as `python -I -m course.instructor.sandbox` (isolated mode)")
+        sys.exit("course.instructor.sandbox: run it as `python -I -m course.instructor.sandbox` "
+                 "(isolated mode)")
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     runtime = Path(os.environ.get("JUPYTER_RUNTIME_DIR", "/nonexistent")).resolve()
     if connection_file.parent != runtime:
         # the socket folder is shared with the sandbox: it must be the private runtime folder
-        sys.exit(f"course.instructor.sandbox: connection file {connection_file} is not in the private "
-                 f"runtime folder {runtime} (set KernelManager.connection_file there)")
+        sys.exit(f"course.instructor.sandbox: connection file {connection_file} is not in the "
+                 f"private runtime folder {runtime} (set KernelManager.connection_file there)")
     memory_mb, cpu_seconds, disk_mb = (int(v) for v in
                                        os.environ.get(LIMITS, "2048,600,256").split(","))
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
@@ -176,7 +181,8 @@ def main(argv=None):
     os.set_inheritable(seccomp, True)
     kernel = [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", str(connection_file),
               "--HistoryManager.hist_file=:memory:", "--InteractiveShellApp.ignore_cwd=True",
-              "--IPKernelApp.exec_lines=import course.instructor.guard; course.instructor.guard.install()"]
+              "--IPKernelApp.exec_lines=import course.instructor.guard; "
+              "course.instructor.guard.install()"]
     args = _bwrap_args(Path.cwd(), connection_file.parent, write_fd, seccomp, disk_mb) + kernel
     os.execvp(args[0], args)
 

@@ -2,8 +2,9 @@
 
 ``collect`` brings an LMS export (a folder or a zip of notebooks) into nbgrader's
 ``submitted/STUDENT/ASSIGNMENT/`` layout, under ids that follow the course's id rule
-(``course.instructor.textsafe.ID_RULE``); the original names and anything that could not be taken (links,
-entries in the way of others) are recorded per student in ``reports/ASSIGNMENT/collected.json``.
+(``course.instructor.textsafe.ID_RULE``); the original names and anything that could not be taken
+(links, entries in the way of others) are recorded per student in
+``reports/ASSIGNMENT/collected.json``.
 ``inspect`` checks one student's folder against the release before nbgrader sees it, because
 nbgrader fails the whole submission on a renamed notebook, invalid JSON, or a renamed grade id,
 grades a deleted test cell as if nothing happened, and follows links (it would grade a notebook
@@ -56,7 +57,8 @@ def collect(root, assignment, source):
         source = unpacked
     found = {}                                    # raw name -> [path]
     for path in _regular_files(source, note):
-        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts or "__MACOSX" in path.parts:
+        if (path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts
+                or "__MACOSX" in path.parts):
             continue
         rel = path.relative_to(source)
         raw = rel.parts[0] if len(rel.parts) > 1 else path.stem.split("_")[0]
@@ -148,10 +150,12 @@ def _unzip(archive, unpacked, note):
                 continue
             if kind and kind != stat.S_IFREG:
                 what = "a symbolic link" if kind == stat.S_IFLNK else "not a regular file"
-                note(_owner(name), f"zip entry {name!r} is {what}; not unpacked (links are never followed)")
+                note(_owner(name), f"zip entry {name!r} is {what}; not unpacked "
+                                   "(links are never followed)")
                 continue
             if member.file_size > ENTRY_LIMIT or total + member.file_size > TOTAL_LIMIT:
-                note(_owner(name), f"zip entry {name!r} is too large ({member.file_size} bytes); not unpacked")
+                note(_owner(name), f"zip entry {name!r} is too large ({member.file_size} bytes); "
+                                   "not unpacked")
                 continue
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -269,9 +273,9 @@ def inspect(root, assignment, student, keep_original_in):
     result = Inspection(student)
     if not valid_student_id(student):
         result.status = "invalid"
-        result.reasons.append(f"the student id {student!r} breaks the course's id rule, so nbgrader "
-                              f"could read it as a pattern and grade someone else ({ID_RULE}); "
-                              "rename the folder, or collect with --from")
+        result.reasons.append(f"the student id {student!r} breaks the course's id rule, so "
+                              "nbgrader could read it as a pattern and grade someone else "
+                              f"({ID_RULE}); rename the folder, or collect with --from")
         return result
     if not _link_free(root, student, assignment, result, keep_original_in):
         return result
@@ -289,7 +293,8 @@ def inspect(root, assignment, student, keep_original_in):
             present = sorted(p.name for p in folder.glob("*.ipynb"))
             result.repaired(f"the notebook was named {others[0]}; graded as {name}")
         else:
-            files = ", ".join(sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()))
+            files = ", ".join(sorted(p.name + ("/" if p.is_dir() else "")
+                                     for p in folder.iterdir()))
             result.status = "invalid" if links or folders else "missing"
             if folders:
                 result.reasons.append(f"{', '.join(folders)} is a folder, not a notebook")
@@ -353,7 +358,8 @@ def _check_notebook(release_path, path, result, keep_original_in):
             result.repaired(f"cell id {gid!r} was changed; restored to {match[0]!r}")
         else:
             cell.metadata.pop("nbgrader")
-            result.repaired(f"cell id {gid!r} is not in the assignment; it was run as ordinary code")
+            result.repaired(f"cell id {gid!r} is not in the assignment; "
+                            "it was run as ordinary code")
         changed = True
     for gid, rcell in ref.items():
         meta = _nbgrader(rcell)
@@ -362,7 +368,8 @@ def _check_notebook(release_path, path, result, keep_original_in):
         cells = [c for c in nb.cells if _nbgrader(c).get("grade_id") == gid]
         if not cells:
             if meta.get("grade"):
-                result.repaired(f"test cell {gid} was deleted; the original was put back and graded")
+                result.repaired(f"test cell {gid} was deleted; "
+                                "the original was put back and graded")
         elif cells[0].source != rcell.source:
             result.repaired(f"{'test' if meta.get('grade') else 'read-only'} cell {gid} was "
                             "edited; the original was put back")

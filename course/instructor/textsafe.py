@@ -45,7 +45,8 @@ def from_spreadsheet_cell(text):
 def printable(text):
     """``text`` with every control or format character (C0, C1, DEL, bidirectional overrides)
     shown as an escape, so that it cannot move the cursor, clear or retitle a terminal."""
-    return "".join(ch if unicodedata.category(ch)[0] != "C" else ch.encode("unicode_escape").decode()
+    return "".join(ch if unicodedata.category(ch)[0] != "C"
+                   else ch.encode("unicode_escape").decode()
                    for ch in str(text))
 
 

@@ -32,8 +32,9 @@ def _die_with_parent():
 
 
 def _config(root, budget, cell_timeout, workdir):
-    from .grading import load_config
     from nbgrader.converters.autograde import Autograde
+
+    from .grading import load_config
     config = load_config(root)
     config.Execute.kernel_name = sandbox.KERNEL_NAME
     config.Execute.shutdown_kernel = "immediate"
@@ -69,10 +70,12 @@ def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memo
                disk_mb):
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")    # nbgrader 0.9.6's SQLAlchemy SAWarnings
+    import logging
+
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+
     from .grading import _tools_on_path
-    import logging
 
     start = time.monotonic()
     _tools_on_path()
@@ -153,8 +156,8 @@ def _keep_only(folder, suffix):
 def _scores(root, config, assignment, student):
     """(score, max_score, per-cell rows) from the gradebook, with each failing cell's message
     taken from the autograded notebook (hidden-test text removed)."""
-    from nbgrader.api import Gradebook, MissingEntry
     import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
     failures = {}
     for path in (Path(root) / "autograde" / student / assignment).glob("*.ipynb"):
         nb = nbformat.read(str(path), as_version=4)
@@ -198,7 +201,8 @@ def flags_from_guard_log(guard_log, cells_run=None):
         elif kind in ("rebind", "file", "program", "network", "signal", "introspection",
                       "code", "ctypes", "canary"):
             what = {"rebind": "rebound"}.get(kind, "")
-            flags.append(f"{what + ' ' if what else ''}{item.get('what')} (code cell {item.get('cell')})")
+            flags.append(f"{what + ' ' if what else ''}{item.get('what')} "
+                         f"(code cell {item.get('cell')})")
     if not ready and (lines or cells_run):
         flags.append("the tamper guard did not start")
     elif cells_run and len(reported - {0}) < cells_run:

@@ -21,14 +21,14 @@ Each layer is a pair, as in CS231n's ``layers.py``: ``*_forward(...) -> (out, ca
 ``*_backward(dout, cache) -> gradients``. Losses return ``(loss, dscores)``. A block enters
 after the chapter that teaches it, and its docstring names that chapter.
 """
+from . import attention, dense, losses, metrics, optim, regularization, sequences
+from .attention import *  # noqa: F401,F403
 from .dense import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .regularization import *  # noqa: F401,F403
 from .sequences import *  # noqa: F401,F403
-from .attention import *  # noqa: F401,F403
-from . import dense, losses, metrics, optim, regularization, sequences, attention
 
 __all__ = (dense.__all__ + losses.__all__ + metrics.__all__ + optim.__all__ +
            regularization.__all__ + sequences.__all__ + attention.__all__)

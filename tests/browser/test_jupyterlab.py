@@ -2,9 +2,8 @@
 nbgrader's toolbar, a student fills in an answer through the editor and sees its test pass,
 Validate gives its verdict, and the named widgets redraw when a control moves."""
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from lab import browser, lab, page, shot  # noqa: F401 (fixtures)
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROUNDS = (1, 2, 3)     # every browser check runs three times in a row: it must be stable
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -75,7 +74,8 @@ def test_student_fills_an_answer_and_validates(page, lab, shot, round_):
     page.keyboard.insert_text(SIGMOID)          # text input, as typing would give, no auto-indent
     page.keyboard.press("Shift+Enter")          # run the answer
     page.keyboard.press("Shift+Enter")          # run its test cell
-    passed = page.locator(f"{NOTEBOOK} .jp-OutputArea-output:has-text('sigmoid: visible checks passed')")
+    passed = page.locator(f"{NOTEBOOK} "
+                          ".jp-OutputArea-output:has-text('sigmoid: visible checks passed')")
     passed.wait_for()
     shot(page, "answer-passes")
     page.click("button:has-text('Validate'), jp-button:has-text('Validate')")
@@ -99,7 +99,8 @@ def test_named_widget_redraws(page, lab, shot, widget, round_):
     cell = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text=marker).first
     cell.scroll_into_view_if_needed()
     # the explorer's first slider, or its first dropdown when it has no slider
-    control = cell.locator(".widget-slider [role=slider], .noUi-handle, .widget-dropdown select").first
+    control = cell.locator(".widget-slider [role=slider], .noUi-handle, "
+                           ".widget-dropdown select").first
     control.wait_for()
     cell.scroll_into_view_if_needed()
     image = cell.locator(".jupyter-widgets img, img.widget-image").first
