@@ -6,9 +6,9 @@ import nbformat
 import numpy as np
 import pytest
 
+from conftest import CHAPTERS
 from course import data, nn, testing, widgets
 from course.instructor.authoring import notebook_to_text, text_to_notebook
-from conftest import CHAPTERS
 from nbtools import ROOT
 
 
@@ -74,8 +74,10 @@ def test_logistic_blocks_gradient_check():
 
 
 def test_bce_cost_clips_instead_of_adding_eps():
-    assert nn.bce_cost(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])) == pytest.approx(0, abs=1e-11)
-    assert nn.bce_cost(np.array([[0.8]]), np.array([[1.0]])) == pytest.approx(0.2231435513142097, rel=1e-12)
+    assert nn.bce_cost(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])) == \
+        pytest.approx(0, abs=1e-11)
+    assert nn.bce_cost(np.array([[0.8]]), np.array([[1.0]])) == \
+        pytest.approx(0.2231435513142097, rel=1e-12)
 
 
 def test_explorer_redraws_and_falls_back_to_png():
@@ -86,7 +88,8 @@ def test_explorer_redraws_and_falls_back_to_png():
         calls.append((w1, b))
         return nn.sigmoid(w1 * points[0:1] + b)
 
-    e = widgets.decision_boundary_explorer(proba, X, Y, {"w1": (-3.0, 3.0, 1.0), "b": (-2.0, 2.0, 0.0)})
+    e = widgets.decision_boundary_explorer(proba, X, Y,
+                                           {"w1": (-3.0, 3.0, 1.0), "b": (-2.0, 2.0, 0.0)})
     first = e.png
     assert first.startswith(b"\x89PNG") and calls[-1] == (1.0, 0.0)
     bundle = e._repr_mimebundle_()
@@ -165,7 +168,8 @@ def test_activation_pairs(kind):
     Z[np.abs(Z) < 0.05] = 0.3        # keep away from the kink of the ReLUs
     dA = rng.normal(size=(3, 4))
     A, cache = nn.activation_forward(Z, kind)
-    numeric = testing.numerical_gradient(lambda z: float(np.sum(nn.activation_forward(z, kind)[0] * dA)), Z)
+    numeric = testing.numerical_gradient(
+        lambda z: float(np.sum(nn.activation_forward(z, kind)[0] * dA)), Z)
     assert testing.relative_error(nn.activation_backward(dA, cache, kind), numeric) < 1e-8
 
 
@@ -175,6 +179,38 @@ def test_softmax_fixture_and_stability():
     big = nn.softmax(np.array([[1000.0, -1000.0], [0.0, -1e4]]))
     assert np.isfinite(big).all() and np.allclose(big.sum(axis=0), 1)
     assert nn.softplus(np.array([1000.0]))[0] == 1000.0
+
+
+@pytest.mark.parametrize("Z, expected", [
+    ([[1e308], [-1e308]], [[1.0], [0.0]]),
+    ([[-1e308], [1e308]], [[0.0], [1.0]]),
+    ([[1.7e308, -1.7e308, 0.0], [-1.7e308, 1.7e308, 0.0]], [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]]),
+    ([[-1e308], [-1.5e308]], [[1.0], [0.0]]),                  # far apart, both negative
+    ([[0.0], [-800.0], [-1e300]], [[1.0], [0.0], [0.0]]),      # exp underflows to exactly 0
+    ([[1e-320], [0.0]], [[0.5], [0.5]]),                       # subnormal scores
+])
+def test_softmax_and_losses_exact_without_warnings_for_extreme_scores(Z, expected):
+    """The chapters promise no overflow for any finite input: not even a warning (errstate
+    raises on every floating-point condition here), and the exact result."""
+    Z, expected = np.array(Z), np.array(expected)
+    with np.errstate(all="raise"):
+        P = nn.softmax(Z)
+        rows = nn.softmax(Z.T, axis=-1)
+        Y = nn.one_hot(np.argmax(Z, axis=0), Z.shape[0])
+        cost, dZ = nn.softmax_cross_entropy(Z, Y)
+        seq_cost, dlogits = nn.sequence_cross_entropy(Z.T, np.argmax(Z, axis=0))
+        wrong_cost, _ = nn.softmax_cross_entropy(Z, nn.one_hot(np.argmin(Z, axis=0), Z.shape[0]))
+    assert np.array_equal(P, expected) and np.array_equal(rows, expected.T)
+    assert np.allclose(P.sum(axis=0), 1, rtol=0, atol=1e-15)
+    assert np.allclose(rows.sum(axis=-1), 1, rtol=0, atol=1e-15)
+    m = Z.shape[1]
+    assert np.isfinite(cost) and cost == pytest.approx(-np.mean(np.log(P[Y == 1])), abs=1e-15)
+    assert seq_cost == pytest.approx(cost, abs=1e-15)
+    assert np.array_equal(dZ, (P - Y) / m) and np.array_equal(dlogits, dZ.T)
+    assert not np.isnan(wrong_cost) and wrong_cost > 0      # inf where the true cost > 1.8e308
+    with np.errstate(all="raise"):
+        f32 = nn.softmax(np.array([[3e38], [-3e38]], dtype=np.float32))
+    assert f32.dtype == np.float32 and np.array_equal(f32, [[1.0], [0.0]])
 
 
 def test_softmax_cross_entropy_gradient():
@@ -237,15 +273,28 @@ def test_figure_explorer_controls_and_errors():
 
 def test_l2_and_dropout():
     rng = np.random.default_rng(4)
-    params = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=(3, 1)), "W2": rng.normal(size=(1, 3))}
+    params = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=(3, 1)),
+              "W2": rng.normal(size=(1, 3))}
     pen, grads = nn.l2_penalty(params, 0.7, 5)
-    testing.grad_check(lambda p: nn.l2_penalty(p, 0.7, 5)[0], {k: params[k] for k in ("W1", "W2")}, grads)
+    testing.grad_check(lambda p: nn.l2_penalty(p, 0.7, 5)[0],
+                       {k: params[k] for k in ("W1", "W2")}, grads)
     assert set(grads) == {"dW1", "dW2"}
     A = np.ones((200, 500))
-    out, cache = nn.dropout_forward(A, 0.8, np.random.default_rng(0))
+    out, mask = nn.dropout_forward(A, 0.8, np.random.default_rng(0))
+    assert mask.dtype == bool
+    assert np.array_equal(mask, np.random.default_rng(0).random(A.shape) < 0.8)
     assert abs((out > 0).mean() - 0.8) < 0.01 and abs(out.mean() - 1) < 0.02   # expectation kept
-    assert np.array_equal(nn.dropout_backward(np.ones_like(A), cache), out)      # same mask
-    assert nn.dropout_forward(A, 0.8, None, train=False)[0] is A
+    assert np.array_equal(nn.dropout_backward(np.ones_like(A), mask, 0.8), out)  # same mask
+    same, no_mask = nn.dropout_forward(A, 0.8, None, training=False)
+    assert same is A and no_mask is None
+    assert nn.dropout_forward(A, 1.0, np.random.default_rng(1))[1].all()
+    for bad in (0.0, -0.5, 1.5):
+        with pytest.raises(ValueError):
+            nn.dropout_forward(A, bad, np.random.default_rng(2))
+    # the same mask at every call (a fresh generator), as check_backward needs
+    testing.check_backward(lambda A: nn.dropout_forward(A, 0.7, np.random.default_rng(3)),
+                           lambda dA, mask: nn.dropout_backward(dA, mask, 0.7),
+                           [rng.normal(size=(3, 4))])
 
 
 def test_optimisers_first_steps():
@@ -268,7 +317,8 @@ def test_batchnorm_gradient_and_modes():
     out, cache, new = nn.batchnorm_forward(Z, gamma, beta, running)
     Z_hat = (out - beta) / gamma
     assert np.allclose(Z_hat.mean(axis=1), 0) and np.allclose(Z_hat.var(axis=1), 1, atol=1e-4)
-    assert np.allclose(new["mean"], 0.1 * Z.mean(axis=1, keepdims=True)) and running["mean"].sum() == 0
+    assert np.allclose(new["mean"], 0.1 * Z.mean(axis=1, keepdims=True))
+    assert running["mean"].sum() == 0
     dout = rng.normal(size=(3, 8))
     dZ, dgamma, dbeta = nn.batchnorm_backward(dout, cache)
 
@@ -277,8 +327,40 @@ def test_batchnorm_gradient_and_modes():
 
     testing.grad_check(f, {"Z": Z, "gamma": gamma, "beta": beta},
                        {"dZ": dZ, "dgamma": dgamma, "dbeta": dbeta})
-    test_out, _, same = nn.batchnorm_forward(Z, gamma, beta, new, train=False)
-    assert same is new and np.allclose(test_out, gamma * (Z - new["mean"]) / np.sqrt(new["var"] + 1e-5) + beta)
+    test_out, none, same = nn.batchnorm_forward(Z, gamma, beta, new, "test")
+    assert same is new and none is None
+    assert np.allclose(test_out, gamma * (Z - new["mean"]) / np.sqrt(new["var"] + 1e-8) + beta)
+    assert len(cache) == 6 and cache[0] is Z and cache[4] is gamma and cache[5] == 1e-8
+    with pytest.raises(ValueError):
+        nn.batchnorm_forward(Z, gamma, beta, running, "eval")
+
+
+@pytest.mark.parametrize("n, m, dtype", [(300, 1000, np.float64), (3, 70000, np.float64),
+                                         (5, 7, np.float32), (4, 1, np.float64), (2, 6, np.int64)])
+def test_batchnorm_blocks_match_the_formulas(n, m, dtype):
+    """batchnorm_forward and _backward work on blocks of rows: any number of blocks (300 rows of
+    1000 make 5, rows longer than a block make one each), any dtype, give the plain formulas."""
+    rng = np.random.default_rng(n * m)
+    Z = (rng.normal(5.0, 3.0, size=(n, m)) * (10 if dtype == np.int64 else 1)).astype(dtype)
+    gamma, beta, dout = rng.normal(size=(n, 1)), rng.normal(size=(n, 1)), rng.normal(size=(n, m))
+    running = {"mean": np.zeros((n, 1)), "var": np.ones((n, 1))}
+    out, cache, new = nn.batchnorm_forward(Z, gamma, beta, running, eps=1e-5)
+    Zf = Z.astype(np.float64)
+    mu, var = Zf.mean(axis=1, keepdims=True), Zf.var(axis=1, keepdims=True)
+    Z_hat = (Zf - mu) / np.sqrt(var + 1e-5)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    real = np.float32 if dtype == np.float32 else np.float64
+    assert cache[1].dtype == cache[2].dtype == cache[3].dtype == real and out.dtype == np.float64
+    for got, want in [(out, gamma * Z_hat + beta), (cache[1], Z_hat), (cache[2], mu),
+                      (cache[3], var), (new["mean"], 0.1 * mu), (new["var"], 0.9 + 0.1 * var)]:
+        np.testing.assert_allclose(got, want, **tol)
+    dZ, dgamma, dbeta = nn.batchnorm_backward(dout, cache)
+    dbeta_ref = dout.sum(axis=1, keepdims=True)
+    dgamma_ref = (dout * Z_hat).sum(axis=1, keepdims=True)
+    dZ_ref = gamma / (m * np.sqrt(var + 1e-5)) * (m * dout - dbeta_ref - Z_hat * dgamma_ref)
+    for got, want in [(dZ, dZ_ref), (dgamma, dgamma_ref), (dbeta, dbeta_ref)]:
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, **tol)
 
 
 def test_shapes():
@@ -301,7 +383,8 @@ def test_filled_and_partial_submissions(chapter):
     full = answer_cells(filled_release(source, release))
     assert all(SOLUTION.search(c.source) for c in full)
     partial = answer_cells(partial_submission(source, release))
-    unfinished = [c.metadata.nbgrader.grade_id for c in partial if "NotImplementedError" in c.source]
+    unfinished = [c.metadata.nbgrader.grade_id for c in partial
+                  if "NotImplementedError" in c.source]
     assert unfinished == [chapter.answers[-1]]
     assert "NotImplementedError" in answer_cells(release)[0].source      # the release is untouched
 
@@ -311,7 +394,8 @@ def test_attention_block_fixture_mask_and_gradients():
     assert np.allclose(cache[3], [[0.669762, 0.330238], [0.330238, 0.669762]], atol=1e-6)
     assert np.allclose(out, [[1.660477, 2.660477], [2.339523, 3.339523]], atol=1e-6)
     rng = np.random.default_rng(5)
-    Q, K, V = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 4, 6))
+    Q, K = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 4, 5))
+    V = rng.normal(size=(2, 3, 4, 6))
     mask = nn.causal_mask(4)
     assert mask.dtype == bool and mask[0, 1] == False and mask[3, 0] == True   # noqa: E712
     G = rng.normal(size=(2, 3, 4, 6))
@@ -321,8 +405,9 @@ def test_attention_block_fixture_mask_and_gradients():
     later[..., 3, :] += 10                       # the future cannot change position 0..2
     assert np.allclose(nn.attention_forward(Q, K, later, mask)[0][..., :3, :], out[..., :3, :])
     dQ, dK, dV = nn.attention_backward(G, cache)
-    errors = testing.grad_check(lambda p: float(np.sum(nn.attention_forward(p["Q"], p["K"], p["V"], mask)[0] * G)),
-                                {"Q": Q, "K": K, "V": V}, {"dQ": dQ, "dK": dK, "dV": dV})
+    errors = testing.grad_check(
+        lambda p: float(np.sum(nn.attention_forward(p["Q"], p["K"], p["V"], mask)[0] * G)),
+        {"Q": Q, "K": K, "V": V}, {"dQ": dQ, "dK": dK, "dV": dV})
     assert max(errors.values()) < 1e-7
     X = rng.normal(size=(2, 5, 12))
     assert nn.split_heads(X, 3).shape == (2, 3, 5, 4)
@@ -335,13 +420,15 @@ def test_attention_block_fixture_mask_and_gradients():
 
 def test_layernorm_and_positions():
     rng = np.random.default_rng(6)
-    x, g, b, G = rng.normal(size=(3, 4, 6)), rng.normal(size=6), rng.normal(size=6), rng.normal(size=(3, 4, 6))
+    x, g, b = rng.normal(size=(3, 4, 6)), rng.normal(size=6), rng.normal(size=6)
+    G = rng.normal(size=(3, 4, 6))
     out, cache = nn.layernorm_forward(x, np.ones(6), np.zeros(6))
     assert np.allclose(out.mean(-1), 0) and np.allclose(out.var(-1), 1, atol=1e-4)
     out, cache = nn.layernorm_forward(x, g, b)
     dx, dg, db = nn.layernorm_backward(G, cache)
-    errors = testing.grad_check(lambda p: float(np.sum(nn.layernorm_forward(p["x"], p["g"], p["b"])[0] * G)),
-                                {"x": x, "g": g, "b": b}, {"dx": dx, "dg": dg, "db": db})
+    errors = testing.grad_check(
+        lambda p: float(np.sum(nn.layernorm_forward(p["x"], p["g"], p["b"])[0] * G)),
+        {"x": x, "g": g, "b": b}, {"dx": dx, "dg": dg, "db": db})
     assert max(errors.values()) < 1e-7
     pe = nn.positional_encoding(4, 4)
     assert np.allclose(pe[1], [0.841471, 0.540302, 0.010000, 0.999950], atol=1e-6)
@@ -366,18 +453,22 @@ def test_sequence_data_and_attention_plot():
         data.make_token_sequences(2, task="shuffle")
     from matplotlib.figure import Figure
     ax = Figure().add_subplot()
-    image = widgets.plot_attention(np.full((3, 4), 0.25), ax, keys=list("abcd"), queries=list("xyz"))
-    assert image.get_array().shape == (3, 4) and [t.get_text() for t in ax.get_xticklabels()] == list("abcd")
+    image = widgets.plot_attention(np.full((3, 4), 0.25), ax, keys=list("abcd"),
+                                   queries=list("xyz"))
+    assert image.get_array().shape == (3, 4)
+    assert [t.get_text() for t in ax.get_xticklabels()] == list("abcd")
 
 
 def test_sequence_cross_entropy_is_chapter_8s_loss_per_row():
     rng = np.random.default_rng(7)
     logits, targets = rng.normal(size=(3, 4, 5)), rng.integers(0, 5, size=(3, 4))
     cost, dlogits = nn.sequence_cross_entropy(logits, targets)
-    same, _ = nn.softmax_cross_entropy(logits.reshape(-1, 5).T, nn.one_hot(targets.reshape(1, -1), 5))
+    same, _ = nn.softmax_cross_entropy(logits.reshape(-1, 5).T,
+                                       nn.one_hot(targets.reshape(1, -1), 5))
     assert cost == pytest.approx(same, rel=1e-12)
     errors = testing.grad_check(lambda p: nn.sequence_cross_entropy(p["L"], targets)[0],
                                 {"L": logits}, {"dL": dlogits})
     assert errors["L"] < 1e-7
-    assert nn.sequence_cross_entropy(np.array([[1000.0, -1000.0]]), np.array([1]))[0] == pytest.approx(2000)
+    assert nn.sequence_cross_entropy(np.array([[1000.0, -1000.0]]), np.array([1]))[0] == \
+        pytest.approx(2000)
     assert nn.sequence_cross_entropy(logits.astype(np.float32), targets)[1].dtype == np.float32

@@ -10,7 +10,7 @@ __all__ = ["predict_binary", "accuracy"]
 
 
 def predict_binary(A, threshold=0.5):
-    """Labels (1, m) of 0.0/1.0: 1 where the probability A is above ``threshold``."""
+    """Labels (1, m) of 0.0/1.0: 1 where the probability A is above ``threshold``. Chapter 1."""
     return (A > threshold).astype(np.float64)
 
 

@@ -23,25 +23,26 @@ METHODS = ("gd", "momentum", "rmsprop", "adam")
 
 def gd_update(params, grads, learning_rate):
     """One gradient-descent step on a dict of parameters; grads are keyed 'd' + name.
-    Returns a new dict (the inputs are not changed)."""
+    Returns a new dict (the inputs are not changed). Chapter 3 teaches it."""
     return {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
 
 
 def momentum_update(w, dw, v, learning_rate, beta=0.9):
-    """v = beta v + (1 - beta) dw; w = w - lr v. Returns (w, v), new arrays."""
+    """v = beta v + (1 - beta) dw; w = w - lr v. Returns (w, v), new arrays. Chapter 17."""
     v = beta * v + (1 - beta) * dw
     return w - learning_rate * v, v
 
 
 def rmsprop_update(w, dw, s, learning_rate, beta=0.999, eps=1e-8):
-    """s = beta s + (1 - beta) dw^2; w = w - lr dw / (sqrt(s) + eps). Returns (w, s)."""
+    """s = beta s + (1 - beta) dw^2; w = w - lr dw / (sqrt(s) + eps). Returns (w, s).
+    Chapter 17."""
     s = beta * s + (1 - beta) * dw ** 2
     return w - learning_rate * dw / (np.sqrt(s) + eps), s
 
 
 def adam_update(w, dw, v, s, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
     """Adam step t (1-based): bias-corrected first and second moments,
-    w = w - lr v_hat / (sqrt(s_hat) + eps). Returns (w, v, s)."""
+    w = w - lr v_hat / (sqrt(s_hat) + eps). Returns (w, v, s). Chapter 18."""
     v = beta1 * v + (1 - beta1) * dw
     s = beta2 * s + (1 - beta2) * dw ** 2
     v_hat = v / (1 - beta1 ** t)
