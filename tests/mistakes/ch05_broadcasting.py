@@ -61,5 +61,5 @@ MISTAKES = [
     ("ch05-softmax_columns", "overflow", "Z_shift = Z - np.max(Z, axis=0, keepdims=True)",
      "Z_shift = Z"),
     ("ch05-softmax_columns", "mutated_input", "Z_shift = Z - np.max(Z, axis=0, keepdims=True)",
-     "Z -= np.max(Z, axis=0, keepdims=True)\n    Z_shift = Z"),
+     "Z -= np.max(Z, axis=0, keepdims=True)\n        Z_shift = Z"),
 ]

@@ -50,7 +50,7 @@ MISTAKES = [
     ("ch07-softmax", "overflow", "shifted = Z - np.max(Z, axis=0, keepdims=True)", "shifted = Z"),
     ("ch07-softmax", "wrong_axis", "E / np.sum(E, axis=0, keepdims=True)", "E / np.sum(E)"),
     ("ch07-softmax", "mutated_input", "shifted = Z - np.max(Z, axis=0, keepdims=True)",
-     "Z -= np.max(Z, axis=0, keepdims=True)\n    shifted = Z"),
+     "Z -= np.max(Z, axis=0, keepdims=True)\n        shifted = Z"),
     ("ch07-softmax_jacobian", "sign_error", "np.diagflat(p) - p @ p.T", "p @ p.T - np.diagflat(p)"),
     ("ch07-softmax_jacobian", "missing_transpose", "p @ p.T", "p.T @ p"),
     ("ch07-softmax_jacobian", "wrong_derivative", "np.diagflat(p) - p @ p.T",

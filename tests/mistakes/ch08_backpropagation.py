@@ -46,8 +46,8 @@ MISTAKES = [
     ("ch08-backward_propagation", "mutated_input", "dZ2 = A2 - Y", "dZ2 = A2\n    dZ2 -= Y"),
     ("ch08-softmax_cross_entropy", "missing_1_over_m", "dZ = (np.exp(log_P) - Y) / m",
      "dZ = np.exp(log_P) - Y"),
-    ("ch08-softmax_cross_entropy", "missing_1_over_m", "cost = -np.sum(Y * log_P) / m",
-     "cost = -np.sum(Y * log_P)"),
+    ("ch08-softmax_cross_entropy", "missing_1_over_m", "cost = -np.sum(log_P[Y == 1]) / m",
+     "cost = -np.sum(log_P[Y == 1])"),
     ("ch08-softmax_cross_entropy", "sign_error", "dZ = (np.exp(log_P) - Y) / m",
      "dZ = (Y - np.exp(log_P)) / m"),
     ("ch08-softmax_cross_entropy", "wrong_axis", "np.max(Z, axis=0, keepdims=True)", "np.max(Z)"),
@@ -60,5 +60,5 @@ MISTAKES = [
      "eps added inside the log instead of clipping or log-sum-exp"),
     ("ch08-softmax_cross_entropy", "mutated_input",
      "shifted = Z - np.max(Z, axis=0, keepdims=True)",
-     "Z -= np.max(Z, axis=0, keepdims=True)\n    shifted = Z"),
+     "Z -= np.max(Z, axis=0, keepdims=True)\n        shifted = Z"),
 ]
