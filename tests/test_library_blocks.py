@@ -180,3 +180,13 @@ def test_image_generators_have_a_channels_last_form():
     S, _ = data.make_shapes(5, channels_last=True)
     assert S.shape == (5, 16, 16, 1)
     assert np.array_equal(S[..., 0], data.make_shapes(5)[0])
+
+
+def test_imbalanced_scores_have_the_asked_positive_rate():
+    scores, y = data.make_imbalanced_scores(1000, pos_rate=0.02, separation=3.0, seed=4)
+    assert scores.shape == (1, 1000) and y.shape == (1, 1000)
+    assert scores.dtype == np.float64 and set(np.unique(y)) == {0, 1} and y.sum() == 20
+    assert scores[y == 1].mean() - scores[y == 0].mean() == pytest.approx(3.0, abs=0.5)
+    again = data.make_imbalanced_scores(1000, pos_rate=0.02, separation=3.0, seed=4)
+    assert np.array_equal(again[0], scores) and np.array_equal(again[1], y)
+    assert data.make_imbalanced_scores(7, pos_rate=0.3, seed=1)[1].sum() == 2

@@ -7,7 +7,8 @@ StatQuest's dosage) and their standardisation.
 import numpy as np
 
 __all__ = ["make_exam_pass", "make_admissions", "make_moons", "make_planar_flower", "standardize",
-           "make_circles", "make_xor", "make_blobs", "make_dosage", "DOSAGE"]
+           "make_circles", "make_xor", "make_blobs", "make_dosage", "DOSAGE",
+           "make_imbalanced_scores"]
 
 
 def _sigmoid(z):
@@ -155,3 +156,20 @@ def make_dosage(m=None, noise=0.1, seed=0):
     d = rng.uniform(0, 1, (1, m))
     y = np.exp(-((d - 0.5) / 0.15) ** 2) + noise * rng.normal(size=(1, m))
     return d, y
+
+
+def make_imbalanced_scores(m=1000, pos_rate=0.05, separation=2.0, seed=0):
+    """Classifier scores for an imbalanced binary problem (chapter 23, precision and recall).
+
+    Exactly ``round(pos_rate * m)`` examples are positive, at random positions. A negative's score
+    is drawn from N(0, 1), a positive's from N(separation, 1): the larger the separation, the
+    better the (imaginary) classifier behind the scores.
+
+    Returns scores (1, m) float64 and y (1, m) int64 labels of 0 and 1.
+    """
+    rng = np.random.default_rng(seed)
+    n_pos = int(round(pos_rate * m))
+    y = np.zeros(m, dtype=np.int64)
+    y[rng.permutation(m)[:n_pos]] = 1
+    scores = rng.normal(size=m) + separation * y
+    return scores.reshape(1, m), y.reshape(1, m)
