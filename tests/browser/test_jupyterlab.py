@@ -12,6 +12,8 @@ CH01 = "ch01_logistic_regression"
 # The named widgets, by chapter: (chapter id, a text that identifies the widget's cell).
 WIDGETS = [(CH01, "decision_boundary_explorer"),
            ("ch19_learning_rate_decay", "Learning-rate decay: schedules"),
+           ("ch22_orthogonalization", "Orthogonalization: one knob, one effect"),
+           ("ch23_precision_recall", "Precision and recall: the threshold"),
            ("ch49_attention", "Where the date translator looks"),
            ("ch50_self_attention", "Self-attention explorer"),
            ("ch51_bert_vs_gpt", "BERT vs GPT: attention on the same digits")]
