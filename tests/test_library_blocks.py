@@ -190,3 +190,14 @@ def test_imbalanced_scores_have_the_asked_positive_rate():
     again = data.make_imbalanced_scores(1000, pos_rate=0.02, separation=3.0, seed=4)
     assert np.array_equal(again[0], scores) and np.array_equal(again[1], y)
     assert data.make_imbalanced_scores(7, pos_rate=0.3, seed=1)[1].sum() == 2
+
+
+def test_domain_shift_keeps_the_source_and_moves_the_target():
+    Xs, Ys, Xt, Yt, bank = data.make_domain_shift(400, 300, shift=1.5, m_noise=7, seed=3)
+    assert Xs.shape == (20, 400) and Ys.shape == (1, 400) and Xt.shape == (20, 300)
+    assert Yt.shape == (1, 300) and bank.shape == (20, 7) and Ys.sum() == 200
+    assert np.mean(Xt ** 2) - np.mean(Xs ** 2) == pytest.approx(1.5 ** 2, abs=0.5)
+    X0 = data.make_domain_shift(400, 300, shift=0.0, seed=3)[2]
+    assert np.mean(X0 ** 2) == pytest.approx(np.mean(Xs ** 2), abs=0.15)
+    again = data.make_domain_shift(400, 300, shift=1.5, m_noise=7, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (Xs, Ys, Xt, Yt, bank)))

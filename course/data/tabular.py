@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["make_exam_pass", "make_admissions", "make_moons", "make_planar_flower", "standardize",
            "make_circles", "make_xor", "make_blobs", "make_dosage", "DOSAGE",
-           "make_imbalanced_scores"]
+           "make_imbalanced_scores", "make_domain_shift"]
 
 
 def _sigmoid(z):
@@ -173,3 +173,41 @@ def make_imbalanced_scores(m=1000, pos_rate=0.05, separation=2.0, seed=0):
     y[rng.permutation(m)[:n_pos]] = 1
     scores = rng.normal(size=m) + separation * y
     return scores.reshape(1, m), y.reshape(1, m)
+
+
+def make_domain_shift(m_source=2000, m_target=1000, shift=1.0, m_noise=50, seed=0):
+    """Two domains of one binary problem, for chapter 26 (train-dev set and data mismatch).
+
+    Each example is 20 features in the column layout. The two classes are Gaussian clouds
+    (identity covariance) around -mu/2 and +mu/2, with a fixed mu of norm 3.5, so that the best
+    possible error on the source domain is Phi(-1.75) = 0.04. The target domain is the source
+    domain plus background noise of power ``shift**2`` per feature that lives in a fixed
+    2-dimensional subspace overlapping mu (think of car noise mixed into clean speech).
+    ``noise_bank`` holds ``m_noise`` clips of that background noise alone at unit power per
+    feature (the recordings a practitioner could mix into clean data).
+
+    Returns X_src (20, m_source), Y_src (1, m_source), X_tgt (20, m_target), Y_tgt (1, m_target),
+    noise_bank (20, m_noise); labels are float64 0.0/1.0 in exactly balanced random order.
+    """
+    n_x = 20
+    fixed = np.random.default_rng(2026)                      # the same problem for every seed
+    mu = fixed.normal(size=n_x)
+    mu *= 3.5 / np.linalg.norm(mu)
+    mu_hat = mu / np.linalg.norm(mu)
+    B = np.stack([mu_hat + 0.8 * fixed.normal(size=n_x) / np.sqrt(n_x),
+                  fixed.normal(size=n_x) / np.sqrt(n_x)], axis=1)
+    B /= np.linalg.norm(B, axis=0, keepdims=True)
+    B *= np.sqrt(n_x / 2)                                    # unit power per feature on average
+    rng = np.random.default_rng(seed)
+
+    def clean(m):
+        y = np.zeros(m)
+        y[rng.permutation(m)[:m // 2]] = 1.0
+        X = rng.normal(size=(n_x, m)) + np.outer(mu, y - 0.5)
+        return X, y.reshape(1, m)
+
+    X_src, Y_src = clean(m_source)
+    X_tgt, Y_tgt = clean(m_target)
+    X_tgt = X_tgt + shift * (B @ rng.normal(size=(2, m_target)))
+    noise_bank = B @ rng.normal(size=(2, m_noise))
+    return X_src, Y_src, X_tgt, Y_tgt, noise_bank
