@@ -1,0 +1,48 @@
+"""The usual mistakes of chapter 24 (optimizing and satisficing metrics) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch24-select_model", "wrong_condition", '"<": lambda a, b: a < b',
+     '"<": lambda a, b: a <= b', "the notes' 'lt' that keeps val == thresh"),
+    ("ch24-select_model", "wrong_condition", '">": lambda a, b: a > b',
+     '">": lambda a, b: a >= b', "'>' implemented as '>='"),
+    ("ch24-select_model", "wrong_condition", "if best is None or value > best_value:",
+     "if best is None or value >= best_value:", "ties go to the last model, not the first"),
+    ("ch24-select_model", "missing_term",
+     "if not all(ops[op](model[k], t) for k, op, t in satisficing):",
+     "if not all(ops[op](model[k], t) for k, op, t in satisficing[:1]):",
+     "only the first constraint applied"),
+    ("ch24-select_model", "ignored_argument", 'sign = 1.0 if direction == "max" else -1.0',
+     "sign = 1.0", "direction ignored: always maximised"),
+    ("ch24-select_model", "missing_check",
+     "        if op not in ops:\n            raise ValueError(f\"unknown operator {op!r}: use '<', "
+     "'<=', '>' or '>='\")\n",
+     "        pass\n", "an unknown operator is not refused"),
+    ("ch24-select_model", "missing_term",
+     "            continue\n", "            pass\n",
+     "infeasible models not filtered out"),
+    ("ch24-pareto_front", "ignored_argument",
+     'sign = np.array([1.0 if d == "max" else -1.0 for d in directions])',
+     "sign = np.ones(len(directions))", "every metric maximised"),
+    ("ch24-pareto_front", "wrong_condition", "dominated = np.any(at_least & better, axis=0)",
+     "dominated = np.any(np.all(Q[:, None, :] > Q[None, :, :], axis=2), axis=0)",
+     "dominance as strictly better in every metric"),
+    ("ch24-pareto_front", "wrong_axis", "dominated = np.any(at_least & better, axis=0)",
+     "dominated = np.any(at_least & better, axis=1)",
+     "'dominates another' instead of 'is dominated'"),
+    ("ch24-pareto_front", "wrong_condition", "dominated = np.any(at_least & better, axis=0)",
+     "dominated = np.any(at_least & ~np.eye(len(Q), dtype=bool), axis=0)",
+     "equal rows dominate each other"),
+    ("ch24-weighted_score_ranking", "sign_error", "key=lambda i: -scores[i]",
+     "key=lambda i: scores[i]", "lowest score first"),
+    ("ch24-weighted_score_ranking", "wrong_order",
+     "order = sorted(range(len(models)), key=lambda i: -scores[i])",
+     "order = [int(i) for i in np.argsort(scores, kind='stable')[::-1]]",
+     "an ascending sort reversed: ties in reverse list order"),
+    ("ch24-weighted_score_ranking", "missing_term",
+     "scores = [sum(w * model[k] for k, w in weights.items()) for model in models]",
+     "scores = [model[next(iter(weights))] for model in models]",
+     "only the first metric, no weights"),
+]
