@@ -1,0 +1,43 @@
+"""The usual mistakes of chapter 25 (error analysis) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch25-sample_errors", "wrong_randomness",
+     "idx = rng.choice(errors, size=min(n, errors.size), replace=False)",
+     "idx = rng.choice(errors, size=min(n, errors.size), replace=True)",
+     "drawn with replacement: an error inspected twice"),
+    ("ch25-sample_errors", "mask_not_applied",
+     "errors = np.flatnonzero(np.ravel(y_true) != np.ravel(y_pred))",
+     "errors = np.arange(np.size(y_true))", "sampled among all examples, not the errors"),
+    ("ch25-sample_errors", "missing_check", "size=min(n, errors.size)", "size=n",
+     "n not capped by the number of errors"),
+    ("ch25-sample_errors", "missing_term", "return np.sort(idx)", "return idx",
+     "the sample not sorted"),
+    ("ch25-tag_counts", "wrong_condition", "for tag in set(tags):", "for tag in tags:",
+     "a tag repeated for one example counted twice"),
+    ("ch25-tag_counts", "missing_term", "for tag in set(tags):", "for tag in list(tags)[:1]:",
+     "only the first tag of each example counted"),
+    ("ch25-tag_counts", "sign_error", "key=lambda kv: (-kv[1], kv[0])",
+     "key=lambda kv: (kv[1], kv[0])", "ranked by ascending count"),
+    ("ch25-tag_counts", "wrong_order", "key=lambda kv: (-kv[1], kv[0])",
+     "key=lambda kv: -kv[1]", "no tie rule: ties left in insertion order"),
+    ("ch25-ceiling_analysis", "wrong_variable", "f = count / n_inspected",
+     "f = count / sum(counts.values())", "fractions forced to add up to 1"),
+    ("ch25-ceiling_analysis", "wrong_variable", "f = count / n_inspected",
+     "f = count / (n_inspected / overall_error)",
+     "the notes' Listing 24: count / total dev samples"),
+    ("ch25-ceiling_analysis", "wrong_formula", '"best_error": float(overall_error * (1 - f))',
+     '"best_error": float(overall_error - f)', "the fraction of errors subtracted from the error"),
+    ("ch25-ceiling_analysis", "missing_term", '"ceiling": float(overall_error * f)',
+     '"ceiling": float(f)', "the fraction reported as the ceiling"),
+    ("ch25-label_noise_impact", "wrong_formula",
+     "return float(label_part), float(dev_error * (1 - frac_label_errors))",
+     "return float(label_part), float(1 - frac_label_errors)",
+     "the other causes as a share of errors, not of the dev set"),
+    ("ch25-label_noise_impact", "wrong_order",
+     "return float(label_part), float(dev_error * (1 - frac_label_errors))",
+     "return float(dev_error * (1 - frac_label_errors)), float(label_part)",
+     "the two parts swapped"),
+]
