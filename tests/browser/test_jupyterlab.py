@@ -105,15 +105,17 @@ def test_named_widget_redraws(page, lab, shot, widget, round_):
     run_all(page)
     cell = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text=marker).first
     cell.scroll_into_view_if_needed()
-    # the explorer's first slider, or its first dropdown when it has no slider
+    # the explorer's first slider, else its first dropdown, else its first checkbox
     control = cell.locator(".widget-slider [role=slider], .noUi-handle, "
-                           ".widget-dropdown select").first
+                           ".widget-dropdown select, .widget-checkbox input").first
     control.wait_for()
     cell.scroll_into_view_if_needed()
     image = cell.locator(".jupyter-widgets img, img.widget-image").first
     before = image.get_attribute("src")
     shot(page, "before")
-    if control.evaluate("e => e.tagName") == "SELECT":
+    if control.get_attribute("type") == "checkbox":
+        control.click()
+    elif control.evaluate("e => e.tagName") == "SELECT":
         values = control.locator("option").evaluate_all("os => os.map(o => o.value)")
         control.select_option(next(v for v in values if v != control.input_value()))
     else:
