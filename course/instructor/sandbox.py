@@ -143,6 +143,8 @@ def _relay(read_fd, log_path):
     with open(log_path, "ab", buffering=0) as log:
         while chunk := os.read(read_fd, 65536):
             log.write(chunk)
+        # the kernel is gone and its last line copied: the grader waits for this before reading
+        log.write(b'\n{"kind": "closed"}\n')
     os._exit(0)
 
 

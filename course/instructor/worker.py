@@ -91,7 +91,9 @@ def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memo
     result = api.autograde(assignment, student, force=True, create=True)
     rec = {"student": student, "original": inspection.get("original", student),
            "status": inspection["status"], "reasons": list(inspection["reasons"]),
-           "sha": inspection["sha"], "flags": flags_from_guard_log(guard_log, run["cells_run"])}
+           "sha": inspection["sha"],
+           "flags": flags_from_guard_log(_relayed(guard_log, run["cells_run"]),
+                                         run["cells_run"])}
     autograded = Path(root) / "autograde" / student / assignment
     strays = _strays(autograded, ".ipynb")
     if not result.get("success"):
@@ -179,6 +181,28 @@ def _scores(root, config, assignment, student):
         return sub.score, max_score, cells
 
 
+def _relayed(guard_log, cells_run, timeout=3.0):
+    """``guard_log`` once it holds a line for each code cell the last kernel ran, or once every
+    kernel's relay has copied its last line (a relay adds a "closed" line when its kernel's pipe
+    closes), or after ``timeout`` seconds: under load the relay can lag the end of autograde by a
+    few milliseconds, and a guard's last line must not be taken for a silence."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            lines = guard_log.read_text(errors="replace").splitlines()
+        except OSError:
+            return guard_log
+        last_ready = max((i for i, ln in enumerate(lines) if '"kind": "ready"' in ln), default=-1)
+        cells = sum('"kind": "cell"' in ln and '"cell": 0,' not in ln
+                    for ln in lines[last_ready + 1:])
+        closed = sum('"kind": "closed"' in ln for ln in lines)
+        ready = sum('"kind": "ready"' in ln for ln in lines)
+        if cells >= cells_run or (ready and closed >= ready):
+            break
+        time.sleep(0.05)
+    return guard_log
+
+
 def flags_from_guard_log(guard_log, cells_run=None):
     """Tamper findings from the guard's log, one sentence each; also a guard that never
     started, or went quiet before the last cell (its pipe closed, its hooks undone)."""
@@ -187,7 +211,7 @@ def flags_from_guard_log(guard_log, cells_run=None):
     except OSError:
         lines = []
     flags, ready, reported = [], False, set()
-    for line in lines:
+    for line in filter(str.strip, lines):
         try:
             item = json.loads(line)
         except ValueError:
