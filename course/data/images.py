@@ -4,11 +4,13 @@ Layouts: ``make_glyph_digits`` returns flattened images as columns, ``X (size*si
 dense chapters; ``make_shapes`` returns ``(m, size, size)``, batch first: the channels-last form
 ``(m, n_H, n_W, n_C)`` of chapters 29-38 is ``images[..., None]`` (one channel).
 
-Used by chapters 6-9 (glyph digits), 15 (shapes, augmentation).
+Used by chapters 6-9 (glyph digits), 15 (shapes, augmentation), 29-33 (O/X images, glyph digits
+and shapes in the channels-last layout).
 """
 import numpy as np
 
-__all__ = ["make_glyph_digits", "glyph", "DIGIT_SEGMENTS", "make_shapes", "SHAPES"]
+__all__ = ["make_glyph_digits", "glyph", "DIGIT_SEGMENTS", "make_shapes", "SHAPES", "ox_glyph",
+           "make_ox_images"]
 
 
 # Seven-segment digits: segments a (top), b (top right), c (bottom right), d (bottom),
@@ -94,6 +96,48 @@ def make_shapes(m=300, size=16, noise=0.05, seed=0, channels_last=False):
             half = (rows - top) / (2 * r) * r
             mask = (rows >= top) & (rows <= bottom) & (np.abs(cols - cx) <= half)
         images[i][mask] = rng.uniform(0.7, 1.0)
+    images = np.clip(images + rng.normal(0, noise, images.shape), 0, 1)
+    if channels_last:
+        return images[..., None], y.reshape(1, m)
+    return images, y.reshape(1, m)
+
+
+def ox_glyph(kind, size=6):
+    """The clean ``(size, size)`` image of an "O" (a square ring) or an "X" (two diagonals),
+    values 0 or 1, drawn inside a one-pixel empty margin so that a one-pixel shift keeps it
+    whole. ``kind`` is "O" or "X"."""
+    if kind not in ("O", "X"):
+        raise ValueError(f"kind must be 'O' or 'X', not {kind!r}")
+    img = np.zeros((size, size))
+    lo, hi = 1, size - 2
+    if kind == "O":
+        img[lo:hi + 1, lo:hi + 1] = 1.0
+        img[lo + 1:hi, lo + 1:hi] = 0.0
+    else:
+        k = np.arange(lo, hi + 1)
+        img[k, k] = 1.0
+        img[k, hi + lo - k] = 1.0
+    return img
+
+
+def make_ox_images(m=200, size=6, shift=1, noise=0.1, seed=0, channels_last=False):
+    """The 6 x 6 'O' and 'X' images of the lecture notes' first convolutional network (a filter,
+    ReLU, max pooling and a dense layer telling O from X), each shifted by up to ``shift``
+    pixels in each direction (the "shifted X is still an X" of pooling), with random stroke
+    brightness and Gaussian noise, clipped to [0, 1].
+
+    Returns images (m, size, size) float64 and y (1, m) int64 labels, 0 for O and 1 for X;
+    with ``channels_last=True`` the images are (m, size, size, 1), the layout of chapters 29-38.
+    Example ``i`` is shifted by ``shifts[i]``; ``shift=0`` gives the clean glyphs plus noise.
+    """
+    rng = np.random.default_rng(seed)
+    clean = np.stack([ox_glyph("O", size), ox_glyph("X", size)])
+    y = rng.integers(0, 2, m)
+    images = clean[y] * rng.uniform(0.7, 1.0, (m, 1, 1))
+    if shift:
+        moves = rng.integers(-shift, shift + 1, (m, 2))
+        for i, (dr, dc) in enumerate(moves):
+            images[i] = np.roll(images[i], (dr, dc), axis=(0, 1))
     images = np.clip(images + rng.normal(0, noise, images.shape), 0, 1)
     if channels_last:
         return images[..., None], y.reshape(1, m)
