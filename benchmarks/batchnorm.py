@@ -18,54 +18,18 @@ Prints the best time of each (over rounds that time every row in turn), its rati
 after checking that all agree to 1e-10.
 """
 import argparse
-import ast
-import json
 import os
-import sys
-import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")      # before numpy is imported
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+from common import assert_agree, best_times, chapter_reference, print_ratios, torch_or_none
 
-import numpy as np  # noqa: E402
+# isort: split
+# numpy after common, which sets one thread first
+import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from course import nn  # noqa: E402
+from course import nn
 
 SHAPES = [(64, 256), (256, 1024), (1024, 64)]
 EPS = 1e-5
-CHAPTER = ROOT / "source" / "ch21_batch_normalization" / "ch21_batch_normalization.ipynb"
-
-
-def chapter_reference():
-    """(batchnorm_forward, batchnorm_backward) as chapter 21's solution cells define them."""
-    # Read as plain JSON: the benchmark's venv needs only numpy (and torch), not nbformat.
-    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
-    namespace = {"np": np}
-    for cell in cells:
-        if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("solution"):
-            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            tree = ast.parse(source)
-            tree.body = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-            exec(compile(tree, str(CHAPTER), "exec"), namespace)
-    return namespace["batchnorm_forward"], namespace["batchnorm_backward"]
-
-
-def best_times(rows, repeat, burst=5):
-    """{name: best time of one call}. Rounds time each row in turn, `burst` calls in a row after
-    one untimed call (so its arrays are in cache, as in a training loop): a burst of load from
-    elsewhere on the machine then slows all rows alike, not one row's whole series."""
-    times = {name: float("inf") for name, _ in rows}
-    for _ in range(max(1, repeat // burst)):
-        for name, f in rows:
-            f()
-            for _ in range(burst):
-                t = time.perf_counter()
-                f()
-                times[name] = min(times[name], time.perf_counter() - t)
-    return times
 
 
 def numpy_step(forward, backward, Z, gamma, beta, running, dout):
@@ -77,14 +41,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
-    try:
-        import torch
-        import torch.nn.functional as F
-        torch.set_num_threads(1)
-        torch_version = torch.__version__
-    except ImportError:
-        torch = None
-    ref_forward, ref_backward = chapter_reference()
+    torch, F = torch_or_none()
+    torch_version = torch.__version__ if torch else None
+    ref = chapter_reference("ch21_batch_normalization", ["batchnorm_forward", "batchnorm_backward"])
+    ref_forward, ref_backward = ref["batchnorm_forward"], ref["batchnorm_backward"]
     print(f"batch norm forward + backward, train mode, float64, eps={EPS}, best of {args.repeat}; "
           f"numpy {np.__version__}, torch {torch_version if torch else 'not installed'}, "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
@@ -120,18 +80,13 @@ def main():
             rows.append(("torch batch_norm + autograd backward", torch_step, torch_arrays))
         reference = rows[0][1]()
         for name, step, arrays in rows[1:]:
-            for what, a, r in zip(("out", "dZ", "dgamma", "dbeta"), (arrays or step)(), reference):
-                err = np.max(np.abs(a - r)) / max(1.0, np.max(np.abs(r)))
-                assert err < 1e-10, f"{name} disagrees with course.nn on {what} by {err:.2e}"
+            assert_agree(name, (arrays or step)(), reference, ("out", "dZ", "dgamma", "dbeta"))
         rows = [(name, step) for name, step, _ in rows]
         times = best_times(rows, args.repeat)
         base_name = rows[-1][0] if torch else rows[0][0]
-        base = times[base_name]
-        print(f"\nZ {(n, m)}: ratio = time / {base_name}")
-        for name, t in times.items():
-            print(f"  {name:<40} {t * 1e3:8.3f} ms   {t / base:6.2f}x")
+        print_ratios(f"Z {(n, m)}", times, base_name)
         if torch:
-            ratio = times["course.nn"] / base
+            ratio = times["course.nn"] / times[base_name]
             ratios.append(ratio)
             print(f"  course.nn vs PyTorch: {ratio:.2f}x (goal: at most 2x) "
                   f"{'ok' if ratio <= 2 else 'ABOVE GOAL'}")

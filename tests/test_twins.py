@@ -154,6 +154,43 @@ INPUTS = {
         lambda r, nb: ((3, 5), {}),
         lambda r, nb: ((50, 8), {}),
     ],
+    # chapters 29-30: non-square, m = 1, pad 0 (where [pad:-pad] breaks), stride 2, a tie
+    "conv_output_size": [
+        lambda r, nb: ((7, 3, 0, 2), {}),
+        lambda r, nb: ((6, 3), {}),
+        lambda r, nb: ((5, 3), {"pad": 1, "stride": 2}),
+    ],
+    "zero_pad": [
+        lambda r, nb: ((_normal(r, 2, 3, 4, 2), 2), {}),
+        lambda r, nb: ((_normal(r, 1, 2, 2, 1), 0), {}),
+    ],
+    "conv_forward": [
+        lambda r, nb: ((_normal(r, 2, 5, 7, 3), _normal(r, 3, 3, 3, 4), _normal(r, 1, 1, 1, 4),
+                        2, 1), {}),
+        lambda r, nb: ((_normal(r, 1, 4, 4, 2), _normal(r, 2, 2, 2, 3), _normal(r, 1, 1, 1, 3)),
+                       {}),
+    ],
+    "conv_backward": [
+        lambda r, nb, s=s, p=p: ((_normal(r, 2, (5 + 2 * p - 3) // s + 1, (7 + 2 * p - 3) // s + 1,
+                                          4),
+                                  nb["conv_forward"](_normal(r, 2, 5, 7, 3), _normal(r, 3, 3, 3, 4),
+                                                     _normal(r, 1, 1, 1, 4), s, p)[1]), {})
+        for s, p in ((1, 0), (2, 1))
+    ],
+    "pool_forward": [
+        lambda r, nb: ((_normal(r, 2, 5, 7, 3), 3, 2), {}),
+        lambda r, nb: ((_normal(r, 1, 4, 4, 2), 2, 1, "average"), {}),
+        lambda r, nb: ((np.ones((1, 2, 2, 1)), 2, 2), {"mode": "max"}),
+        lambda r, nb: ((_normal(r, 1, 4, 4, 2), 2, 2, "min"), {}),
+    ],
+    "pool_backward": [
+        lambda r, nb, mode=mode: ((_normal(r, 2, 2, 3, 3), nb["pool_forward"](
+            _normal(r, 2, 5, 7, 3), 3, 2, mode)[1]), {})
+        for mode in ("max", "average")
+    ] + [
+        lambda r, nb: ((np.full((1, 1, 1, 1), 3.0), nb["pool_forward"](
+            np.ones((1, 2, 2, 1)), 2, 2, "max")[1]), {}),
+    ],
 }
 
 
