@@ -74,11 +74,14 @@ def test_conv_is_cross_correlation_and_finds_the_vertical_edge():
     np.testing.assert_array_equal(Z[0, :, :, 0], [[0, 30, 30, 0]] * 4)
 
 
-@pytest.mark.parametrize("f,stride", [(2, 2), (3, 1), (3, 2), (2, 1)])
+@pytest.mark.parametrize("f,stride,shape", [(2, 2, (2, 5, 7, 3)), (2, 2, (2, 4, 6, 3)),
+                                            (3, 3, (1, 6, 3, 2)), (3, 1, (2, 5, 7, 3)),
+                                            (3, 2, (2, 5, 7, 3)), (2, 1, (2, 5, 7, 3))])
 @pytest.mark.parametrize("mode", ["max", "average"])
-def test_pool_matches_loops_and_numerical_gradients(f, stride, mode):
+def test_pool_matches_loops_and_numerical_gradients(f, stride, shape, mode):
+    """Windows apart, overlapping, and tiling the input exactly (max pooling's one-pass path)."""
     rng = np.random.default_rng(f * 10 + stride)
-    A = rng.standard_normal((2, 5, 7, 3))          # continuous values: no ties
+    A = rng.standard_normal(shape)                 # continuous values: no ties
     out, _ = nn.pool_forward(A, f, stride, mode)
     np.testing.assert_allclose(out, loop_pool(A, f, stride, mode), atol=1e-12)
     check_backward(lambda a: nn.pool_forward(a, f, stride, mode), nn.pool_backward, [A], rng=2)
@@ -111,6 +114,16 @@ def test_max_pool_sends_a_tied_window_its_gradient_once_to_the_first_maximum():
     A = np.array([[0, 7], [7, 1]], float)[None, :, :, None]       # tie between (0,1) and (1,0)
     dA_prev = nn.pool_backward(np.ones((1, 1, 1, 1)), nn.pool_forward(A, 2, 2, "max")[1])
     assert dA_prev[0, :, :, 0].tolist() == [[0, 1], [0, 0]]
+    # overlapping windows on a constant map: each window's first position, added up
+    out, cache = nn.pool_forward(np.ones((1, 3, 3, 1)), 2, 1, "max")
+    dA_prev = nn.pool_backward(np.ones(out.shape), cache)
+    assert dA_prev[0, :, :, 0].tolist() == [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    # one tied window among tie-free ones, in a tiled input: only that window needs the rule
+    A = np.arange(16.0).reshape(1, 4, 4, 1)
+    A[0, 2:, 2:, 0] = 5.0
+    dA_prev = nn.pool_backward(np.full((1, 2, 2, 1), 2.0), nn.pool_forward(A, 2, 2, "max")[1])
+    assert dA_prev[0, :, :, 0].tolist() == [[0, 0, 0, 0], [0, 2, 0, 2], [0, 0, 2, 0],
+                                            [0, 2, 0, 0]]
 
 
 def test_flatten_and_affine_pairs():

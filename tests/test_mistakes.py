@@ -21,11 +21,14 @@ def test_every_graded_function_has_mistakes(chapter):
 
 
 def with_mistake(source, gid, old, new):
-    region = SOLUTION.search(source)
-    assert region and region.group(1).count(old) == 1, \
-        f"{old!r} must occur once in {gid}'s solution"
-    start, end = region.span(1)
-    return source[:start] + region.group(1).replace(old, new) + source[end:]
+    """``source`` with ``old`` replaced by ``new`` inside its solution regions: a cell that
+    defines a forward and a backward pass has one region per function, and ``old`` must occur
+    once across all of them."""
+    regions = [r for r in SOLUTION.finditer(source) if old in r.group(1)]
+    assert len(regions) == 1 and regions[0].group(1).count(old) == 1, \
+        f"{old!r} must occur once in {gid}'s solution regions"
+    start, end = regions[0].span(1)
+    return source[:start] + regions[0].group(1).replace(old, new) + source[end:]
 
 
 class ChapterRunner:

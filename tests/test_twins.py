@@ -183,6 +183,11 @@ INPUTS = {
         lambda r, nb: ((np.ones((1, 2, 2, 1)), 2, 2), {"mode": "max"}),
         lambda r, nb: ((_normal(r, 1, 4, 4, 2), 2, 2, "min"), {}),
     ],
+    "gram_matrix": [
+        lambda r, nb: ((_normal(r, 3, 4, 2),), {}),
+        lambda r, nb: ((_normal(r, 1, 1, 1),), {}),
+        lambda r, nb: ((_normal(r, 5, 5, 3) * 10,), {}),
+    ],
     "pool_backward": [
         lambda r, nb, mode=mode: ((_normal(r, 2, 2, 3, 3), nb["pool_forward"](
             _normal(r, 2, 5, 7, 3), 3, 2, mode)[1]), {})

@@ -101,32 +101,27 @@ def pool_forward(A_prev, f, stride, mode="max"):
     """
     if mode not in ("max", "average"):
         raise ValueError(f"mode must be 'max' or 'average', not {mode!r}")
-    if mode == "max":
-        A, _ = _max_and_where(A_prev, f, stride)
-        return A, (A_prev, f, stride, mode)
     _, H, Wd, _ = A_prev.shape
     n_H, n_W = conv_output_size(H, f, 0, stride), conv_output_size(Wd, f, 0, stride)
-    A = np.zeros((A_prev.shape[0], n_H, n_W, A_prev.shape[3]))
-    for k in range(f * f):
-        i, j = divmod(k, f)
-        A += A_prev[:, i:i + stride * n_H:stride, j:j + stride * n_W:stride]
+    if mode == "max":
+        return _max_pool(A_prev, f, stride, n_H, n_W), (A_prev, f, stride, mode)
+    A = _window_part(A_prev, 0, f, stride, n_H, n_W).copy()
+    for k in range(1, f * f):
+        A += _window_part(A_prev, k, f, stride, n_H, n_W)
     return A / (f * f), (A_prev, f, stride, mode)
 
 
-def _max_and_where(A_prev, f, stride):
-    """Max pooling by f * f strided slices, and for each window the position k = i * f + j
-    (row-major) of its first maximum."""
-    _, H, Wd, _ = A_prev.shape
-    n_H, n_W = conv_output_size(H, f, 0, stride), conv_output_size(Wd, f, 0, stride)
-    A = A_prev[:, :stride * n_H:stride, :stride * n_W:stride].copy()
-    where = np.zeros(A.shape, dtype=np.intp)
+def _window_part(A_prev, k, f, stride, n_H, n_W):
+    """The (m, n_H, n_W, n_C) view of position k = i * f + j (row-major) of every window."""
+    i, j = divmod(k, f)
+    return A_prev[:, i:i + stride * n_H:stride, j:j + stride * n_W:stride]
+
+
+def _max_pool(A_prev, f, stride, n_H, n_W):
+    A = _window_part(A_prev, 0, f, stride, n_H, n_W).copy()
     for k in range(1, f * f):
-        i, j = divmod(k, f)
-        p = A_prev[:, i:i + stride * n_H:stride, j:j + stride * n_W:stride]
-        larger = p > A                                # strict: a tie keeps the earlier position
-        np.copyto(A, p, where=larger)
-        where[larger] = k
-    return A, where
+        np.maximum(A, _window_part(A_prev, k, f, stride, n_H, n_W), out=A)
+    return A
 
 
 def pool_backward(dA, cache):
@@ -138,18 +133,36 @@ def pool_backward(dA, cache):
     """
     A_prev, f, stride, mode = cache
     _, n_H, n_W, _ = dA.shape
-    dA_prev = np.zeros(A_prev.shape)
     if mode == "average":
-        share = dA / (f * f)
-    else:
-        _, where = _max_and_where(A_prev, f, stride)   # found again: the cache is the inputs only
+        dA_prev, share = np.zeros(A_prev.shape), dA / (f * f)
+        for k in range(f * f):
+            _window_part(dA_prev, k, f, stride, n_H, n_W)[...] += share
+        return dA_prev
+    # The maxima are found again (the cache holds the inputs only).
+    m, H, Wd, C = A_prev.shape
+    A = _max_pool(A_prev, f, stride, n_H, n_W)
+    if stride == f and H == f * n_H and Wd == f * n_W:
+        # Windows tile the input: compare each input with its window's maximum in one pass, and
+        # use that when no window holds its maximum twice (ties need the rule below).
+        mask = A_prev.reshape(m, n_H, f, n_W, f, C) == A[:, :, None, :, None, :]
+        if np.count_nonzero(mask) == A.size:
+            return (mask * dA[:, :, None, :, None, :]).reshape(A_prev.shape)
+    # Position by position in row-major order, each window hands what is left of its gradient to
+    # the first position that holds its maximum; a later tied position finds nothing left.
+    dA_prev = np.zeros(A_prev.shape)
+    left = dA.astype(float, copy=True)
+    equal, given = np.empty(A.shape, dtype=bool), np.empty(A.shape)
     for k in range(f * f):
-        i, j = divmod(k, f)
-        target = dA_prev[:, i:i + stride * n_H:stride, j:j + stride * n_W:stride]
-        if mode == "average":
-            target += share
-        else:
-            target += np.where(where == k, dA, 0.0)
+        np.equal(_window_part(A_prev, k, f, stride, n_H, n_W), A, out=equal)
+        target = _window_part(dA_prev, k, f, stride, n_H, n_W)
+        if stride >= f:                             # windows apart: each input in one window
+            np.multiply(equal, left, out=target)
+            given = target
+        else:                                       # overlapping windows add up
+            np.multiply(equal, left, out=given)
+            target += given
+        if k < f * f - 1:
+            left -= given
     return dA_prev
 
 

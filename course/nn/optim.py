@@ -16,7 +16,7 @@ A training loop from chapter 22 on::
 import numpy as np
 
 __all__ = ["gd_update", "momentum_update", "rmsprop_update", "adam_update", "minibatches",
-           "optimizer_state", "apply_update", "METHODS"]
+           "optimizer_state", "apply_update", "METHODS", "clip_by_norm"]
 
 METHODS = ("gd", "momentum", "rmsprop", "adam")
 
@@ -96,3 +96,14 @@ def apply_update(params, grads, state, learning_rate, beta=0.9, beta1=0.9, beta2
             new[k], state["v"][k], state["s"][k] = adam_update(
                 w, dw, state["v"][k], state["s"][k], state["t"], learning_rate, beta1, beta2, eps)
     return new
+
+
+def clip_by_norm(grads, max_norm):
+    """Rescale a dict of gradients so that their global norm, sqrt(sum over every array of
+    sum(g ** 2)), is at most ``max_norm``: grads * max_norm / norm when the norm is larger,
+    unchanged otherwise. The direction is kept (clipping each element to [-c, c] would turn
+    it). Returns a new dict; the caller's arrays are not changed. Taught in chapter 39.
+    """
+    norm = np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values()))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return {k: g * scale for k, g in grads.items()}

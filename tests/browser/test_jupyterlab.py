@@ -19,6 +19,12 @@ WIDGETS = [(CH01, "decision_boundary_explorer"),
            ("ch26_data_mismatch", "Data mismatch: where the error comes from"),
            ("ch27_transfer_multitask", "Transfer learning: how much to freeze"),
            ("ch28_end_to_end", "End-to-end or pipeline: the date task"),
+           ("ch29_convolution", "Convolution explorer"),
+           ("ch30_pooling", "Pooling: windows, outputs, gradients and shifts"),
+           ("ch31_classic_networks", "Classic networks: shapes and parameters"),
+           ("ch31_classic_networks", "LeNet feature maps of a test digit"),
+           ("ch32_resnet", "Gradients through depth"),
+           ("ch33_inception", "Bottleneck calculator"),
            ("ch49_attention", "Where the date translator looks"),
            ("ch50_self_attention", "Self-attention explorer"),
            ("ch51_bert_vs_gpt", "BERT vs GPT: attention on the same digits")]
@@ -28,6 +34,8 @@ WIDGETS = [(CH01, "decision_boundary_explorer"),
 STABILITY = {CH01, "ch19_learning_rate_decay", "ch49_attention", "ch50_self_attention",
              "ch51_bert_vs_gpt"}
 WIDGET_RUNS = [(w, r) for w in WIDGETS for r in (ROUNDS if w[0] in STABILITY else ROUNDS[:1])]
+WIDGET_IDS = [f"{w[0]}-{r}" if sum(c == w[0] for c, _ in WIDGETS) == 1 else
+              f"{w[0]}-{WIDGETS.index(w)}-{r}" for w, r in WIDGET_RUNS]
 
 SIGMOID = """def sigmoid(z):
     z = np.asarray(z, dtype=np.float64)
@@ -103,8 +111,7 @@ def test_student_fills_an_answer_and_validates(page, lab, shot, round_):
     assert "def logistic_forward" in verdict or "logistic_forward(" in verdict
 
 
-@pytest.mark.parametrize("widget, round_", WIDGET_RUNS,
-                         ids=[f"{w[0]}-{r}" for w, r in WIDGET_RUNS])
+@pytest.mark.parametrize("widget, round_", WIDGET_RUNS, ids=WIDGET_IDS)
 def test_named_widget_redraws(page, lab, shot, widget, round_):
     chapter, marker = widget
     open_notebook(page, lab, "solved", chapter)

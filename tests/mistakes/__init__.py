@@ -8,9 +8,9 @@ One module per chapter, ``tests/mistakes/chNN_slug.py`` (the module name is the 
 - the answer grade id is a graded answer cell of that chapter (``chNN-<function>``);
 - ``kind`` is one of ``KINDS`` below, a closed vocabulary: add a kind here, with its meaning,
   only when no existing one fits;
-- ``old`` occurs exactly once in that answer's solution region (between ``### BEGIN SOLUTION``
-  and ``### END SOLUTION``) and ``new`` replaces it with the mistake, leaving code that still
-  runs;
+- ``old`` occurs exactly once in that answer's solution regions (between ``### BEGIN SOLUTION``
+  and ``### END SOLUTION``; a cell defining a forward and a backward pass may have one region
+  each) and ``new`` replaces it with the mistake, leaving code that still runs;
 - ``note`` (optional, free text) says what the mistake is when the kind alone does not.
 
 test_mistakes.py applies each one and requires the function's test cell to fail. This package
