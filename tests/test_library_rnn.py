@@ -293,3 +293,21 @@ def test_clip_by_norm_keeps_the_direction_and_the_callers_arrays():
     assert same["dW"].tolist() == [[3.0, 0.0]] and same["dW"] is not grads["dW"]
     zero = nn.clip_by_norm({"d": np.zeros(3)}, 1.0)
     assert zero["d"].tolist() == [0, 0, 0]
+
+
+def test_sequence_generators():
+    from course import data
+    names = data.make_names(3000, seed=1)
+    assert all(n.isalpha() and n.islower() and 6 <= len(n) <= 23 for n in names)
+    assert names == data.make_names(3000, seed=1) and names != data.make_names(3000, seed=2)
+    X, y = data.make_recall_task(50, T=7, vocab=3, seed=0)
+    assert X.shape == (50, 7) and (y == X[:, 0]).all()
+    X, y = data.make_recall_task(50, T=7, delay=2, seed=0)
+    assert (y == X[:, 4]).all()
+    X, y = data.make_count_task(200, T=9, seed=0)
+    diff = (X == 1).sum(axis=1) - (X == 2).sum(axis=1)
+    assert X.shape == (200, 9) and (diff != 0).all() and (y == (diff > 0)).all()
+    x, y = data.make_adding_problem(100, T=10, seed=0)
+    assert x.shape == (100, 10, 2) and (x[:, :5, 1].sum(axis=1) == 1).all()
+    assert (x[:, 5:, 1].sum(axis=1) == 1).all()
+    np.testing.assert_allclose(y, (x[:, :, 0] * x[:, :, 1]).sum(axis=1))
