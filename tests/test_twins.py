@@ -50,6 +50,19 @@ def _normal(rng, *shape):
     return rng.normal(size=shape)
 
 
+def _boxes(rng, k):
+    """k random corner boxes (x1, y1, x2, y2) inside 20 x 20."""
+    xs, ys = np.sort(rng.uniform(0, 20, (2, k, 2)), axis=2)
+    return np.stack([xs[:, 0], ys[:, 0], xs[:, 1], ys[:, 1]], axis=1)
+
+
+def _detections(rng, with_classes, score_threshold):
+    from course import data
+    _, boxes, labels = data.make_box_scenes(1, objects=(3, 3), seed=int(rng.integers(100)))
+    cand, scores, classes, _ = data.make_detections(boxes[0], labels[0], seed=1)
+    return (cand, scores, 0.5, score_threshold), {"classes": classes if with_classes else None}
+
+
 def _bn_running(n):
     return {"mean": np.zeros((n, 1)), "var": np.ones((n, 1))}
 
@@ -182,6 +195,25 @@ INPUTS = {
         lambda r, nb: ((_normal(r, 1, 4, 4, 2), 2, 1, "average"), {}),
         lambda r, nb: ((np.ones((1, 2, 2, 1)), 2, 2), {"mode": "max"}),
         lambda r, nb: ((_normal(r, 1, 4, 4, 2), 2, 2, "min"), {}),
+    ],
+    # chapter 35: tuples and arrays, a zero-area pair, the IoU = 0.5 boundary, empty sets, ties
+    "iou": [
+        lambda r, nb: (((1, 1, 3, 3), (2, 2, 4, 4)), {}),
+        lambda r, nb: ((np.array([2, 2, 2, 2.0]), np.array([2, 2, 2, 2.0])), {}),
+        lambda r, nb: ((_boxes(r, 1)[0], _boxes(r, 1)[0]), {}),
+        lambda r, nb: (([0, 0, 4, 4], [0, 0, 4, 2]), {}),
+    ],
+    "iou_matrix": [
+        lambda r, nb: ((_boxes(r, 5), _boxes(r, 3)), {}),
+        lambda r, nb: (((1, 1, 3, 3), [[2, 2, 4, 4], [2, 2, 2, 2]]), {}),
+        lambda r, nb: ((np.zeros((0, 4)), _boxes(r, 2)), {}),
+    ],
+    "nms": [
+        lambda r, nb: _detections(r, True, 0.3),
+        lambda r, nb: _detections(r, False, 0.0),
+        lambda r, nb: (([[0, 0, 4, 4], [0, 0, 4, 2]], [0.9, 0.8]), {}),
+        lambda r, nb: ((np.zeros((0, 4)), np.zeros(0)), {}),
+        lambda r, nb: (([[0, 0, 2, 2], [0, 0, 2, 2]], [0.5, 0.5], 0.5, 0.0, [1, 1]), {}),
     ],
     "gram_matrix": [
         lambda r, nb: ((_normal(r, 3, 4, 2),), {}),

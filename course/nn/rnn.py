@@ -62,7 +62,8 @@ def rnn_forward(x, a0, params):
     """The RNN over a sequence: x (m, T, n_x), a0 (m, n_a) -> (a (m, T, n_a), caches), the same
     weights at every step; caches is the list of the T cells' caches. Taught in chapter 39."""
     m, T, _ = x.shape
-    xw = x @ params["Wax"] + params["ba"]          # every step's input term in one product
+    xw = x @ params["Wax"]                         # every step's input term in one product
+    xw += params["ba"]
     a = np.empty((m, T, params["Waa"].shape[0]))
     caches, a_prev = [], a0
     for t in range(T):
@@ -225,29 +226,39 @@ def lstm_forward(x, a0, params):
     """The LSTM over a sequence, starting from a0 (m, n_a) and a zero memory:
     x (m, T, n_x) -> (a (m, T, n_a), c (m, T, n_a), caches), caches the T cells' caches.
 
-    The same arithmetic as T calls of ``lstm_cell_forward``, arranged as PyTorch does it: the
-    input's share of all four gates for all steps is one matrix product before the loop, and
-    each step adds one product of the state with the four gates' weights side by side.
+    The same arithmetic as T calls of ``lstm_cell_forward``, arranged as PyTorch arranges it: the
+    input's share of all four gates for all steps is one matrix product before the loop, each
+    step adds one product of the state with the four gates' weights side by side, and every
+    step works in place on contiguous time-major buffers. The sigmoid is computed as
+    (1 + tanh(z / 2)) / 2, the same function in one stable operation (no exp to overflow).
     Taught in chapter 42.
     """
     m, T, n_x = x.shape
     n_a = a0.shape[1]
     Wa, Wx, b = _stacked(params, n_a)
-    xw = (x.reshape(m * T, n_x) @ Wx + b).reshape(m, T, 4 * n_a)
-    gates = np.empty((m, T, 4 * n_a))
-    a, c = np.empty((m, T, n_a)), np.empty((m, T, n_a))
+    xw = x.transpose(1, 0, 2).reshape(T * m, n_x) @ Wx
+    xw += b                      # in place: a second array this size costs more than the sum
+    xw = xw.reshape(T, m, 4 * n_a)
+    gates, c, a = np.empty((T, m, 4 * n_a)), np.empty((T, m, n_a)), np.empty((T, m, n_a))
     caches, a_prev, c_prev = [], a0, np.zeros_like(a0)
     for t in range(T):
-        z = xw[:, t] + a_prev @ Wa
-        g = gates[:, t]
-        g[:, :3 * n_a] = sigmoid(z[:, :3 * n_a])
-        g[:, 3 * n_a:] = np.tanh(z[:, 3 * n_a:])
-        gf, gu, go, ct = (g[:, k * n_a:(k + 1) * n_a] for k in range(4))
-        c[:, t] = gf * c_prev + gu * ct
-        a[:, t] = go * np.tanh(c[:, t])
-        caches.append((x[:, t], a_prev, c_prev, gf, gu, go, ct, c[:, t], params))
-        a_prev, c_prev = a[:, t], c[:, t]
-    return a, c, caches
+        z = gates[t]
+        np.matmul(a_prev, Wa, out=z)
+        z += xw[t]
+        s = z[:, :3 * n_a]
+        s *= 0.5
+        np.tanh(s, out=s)
+        s *= 0.5
+        s += 0.5
+        np.tanh(z[:, 3 * n_a:], out=z[:, 3 * n_a:])
+        gf, gu, go, ct = z[:, :n_a], z[:, n_a:2 * n_a], z[:, 2 * n_a:3 * n_a], z[:, 3 * n_a:]
+        np.multiply(gf, c_prev, out=c[t])
+        c[t] += gu * ct
+        np.tanh(c[t], out=a[t])
+        a[t] *= go
+        caches.append((x[:, t], a_prev, c_prev, gf, gu, go, ct, c[t], params))
+        a_prev, c_prev = a[t], c[t]
+    return a.transpose(1, 0, 2), c.transpose(1, 0, 2), caches
 
 
 def lstm_backward(da, caches):
