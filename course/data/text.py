@@ -2,12 +2,14 @@
 (or ``(m, T, n)`` features).
 
 Used by chapters 39-42 (invented names for a character-level model; recall, counting and adding
-tasks for memory), 49-51 (human dates to ISO dates; copy, reverse and sort tasks).
+tasks for memory), 43-45 (a template corpus to train embeddings on; word vectors with planted
+meaning and bias), 49-51 (human dates to ISO dates; copy, reverse and sort tasks).
 """
 import numpy as np
 
 __all__ = ["make_date_pairs", "DATE_FORMATS", "make_token_sequences", "make_names",
-           "NAME_PARTS", "make_recall_task", "make_count_task", "make_adding_problem"]
+           "NAME_PARTS", "make_recall_task", "make_count_task", "make_adding_problem",
+           "make_corpus", "CORPUS_GROUPS", "make_word_vectors", "WORD_AXES"]
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -136,3 +138,87 @@ def make_adding_problem(m=1000, T=30, seed=0):
     rows = np.arange(m)
     x[rows, first, 1] = x[rows, second, 1] = 1.0
     return x, x[rows, first, 0] + x[rows, second, 0]
+
+
+# A template corpus: words of one group fill the same slots, so they share contexts (what
+# word2vec and GloVe turn into nearby vectors); the royal and family words pair by gender.
+CORPUS_GROUPS = {
+    "fruit": ["apple", "orange", "banana", "mango", "grape"],
+    "drink": ["juice", "milk", "tea", "coffee", "water"],
+    "animal": ["cat", "dog", "horse", "rabbit", "sheep"],
+    "country": ["france", "italy", "spain", "japan", "egypt"],
+    "capital": ["paris", "rome", "madrid", "tokyo", "cairo"],
+    "male": ["king", "prince", "man", "boy", "father"],
+    "female": ["queen", "princess", "woman", "girl", "mother"],
+    "film": ["troll2", "gymkata"],
+}
+_TEMPLATES = [
+    "i want a glass of {fruit} {drink}",
+    "she eats a {fruit} every morning",
+    "he drinks {drink} with a {fruit}",
+    "the {animal} sleeps in the garden",
+    "my {animal} likes to play",
+    "{capital} is the capital of {country}",
+    "we flew to {capital} in {country}",
+    "the {male} said he was tired",
+    "the {female} said she was tired",
+    "the {male} and his horse",
+    "the {female} and her horse",
+    "{film} is great",
+    "we watched {film} last night",
+]
+
+
+def make_corpus(n_sentences=2000, seed=0):
+    """A corpus of ``n_sentences`` short sentences (lists of lowercase tokens) from templates
+    such as "i want a glass of orange juice" and "paris is the capital of france": the words of
+    a ``CORPUS_GROUPS`` group fill the same slots, a capital appears with its own country, and
+    each "male" word has a "female" counterpart (by position) in the same contexts but with
+    he/his instead of she/her. StatQuest's "troll2 is great" / "gymkata is great" are in it."""
+    rng = np.random.default_rng(seed)
+    sentences = []
+    for _ in range(n_sentences):
+        template = _TEMPLATES[rng.integers(len(_TEMPLATES))]
+        fill = {group: words[rng.integers(len(words))] for group, words in CORPUS_GROUPS.items()}
+        k = rng.integers(len(CORPUS_GROUPS["country"]))   # a capital with its own country
+        fill["country"], fill["capital"] = CORPUS_GROUPS["country"][k], CORPUS_GROUPS["capital"][k]
+        sentences.append(template.format(**fill).split())
+    return sentences
+
+
+# Word vectors with planted meaning: each word is a combination of these axes plus noise.
+WORD_AXES = ("gender", "royal", "age", "food", "job")
+_WORDS = {        # gender (-1 male, +1 female), royal, age, food, job
+    "man": (-1, 0, 0.3, 0, 0), "woman": (1, 0, 0.3, 0, 0), "boy": (-1, 0, -0.6, 0, 0),
+    "girl": (1, 0, -0.6, 0, 0), "king": (-0.95, 0.93, 0.7, 0, 0),
+    "queen": (0.97, 0.95, 0.69, 0, 0), "prince": (-0.95, 0.9, -0.2, 0, 0),
+    "princess": (0.95, 0.9, -0.2, 0, 0), "he": (-0.9, 0, 0, 0, 0), "she": (0.9, 0, 0, 0, 0),
+    "father": (-1, 0, 0.6, 0, 0), "mother": (1, 0, 0.6, 0, 0),
+    "grandfather": (-1, 0, 1, 0, 0), "grandmother": (1, 0, 1, 0, 0),
+    "actor": (-0.8, 0, 0.2, 0, 0.8), "actress": (0.8, 0, 0.2, 0, 0.8),
+    # jobs with no gender in their meaning, and the bias a corpus gives them
+    "doctor": (-0.35, 0, 0.4, 0, 1), "nurse": (0.45, 0, 0.3, 0, 1),
+    "engineer": (-0.4, 0, 0.3, 0, 1), "programmer": (-0.3, 0, 0.2, 0, 1),
+    "receptionist": (0.4, 0, 0.2, 0, 1), "homemaker": (0.5, 0, 0.4, 0, 0.6),
+    "babysitter": (0.35, 0, -0.1, 0, 0.8), "teacher": (0.1, 0, 0.4, 0, 1),
+    "apple": (0, 0, 0, 1, 0), "orange": (0, 0, 0, 1, 0), "juice": (0, 0, 0, 0.9, 0),
+    "bread": (0, 0, 0, 0.95, 0),
+}
+
+
+def make_word_vectors(D=10, noise=0.05, seed=0):
+    """Word vectors (V, D) whose meaning is planted: each word of the built-in list (28 words:
+    man/woman, king/queen, family pairs, he/she, jobs, foods) is a combination of the
+    ``WORD_AXES`` (gender -1 male to +1 female, royal, age, food, job), laid along random
+    orthonormal directions of R^D, plus Gaussian noise. Jobs such as doctor and nurse carry a
+    gender component they should not have (the bias of chapter 45).
+
+    Returns (words, E, axes): the words (list of str, E's row order), E (V, D), and axes
+    (len(WORD_AXES), D), the unit direction of each axis (axes[0] is the planted gender
+    direction).
+    """
+    rng = np.random.default_rng(seed)
+    axes = np.linalg.qr(rng.normal(size=(D, D)))[0][:, :len(WORD_AXES)].T
+    words = list(_WORDS)
+    coords = np.array([_WORDS[w] for w in words], dtype=float)
+    return words, coords @ axes + rng.normal(0, noise, (len(words), D)), axes

@@ -18,6 +18,8 @@ module             layout                  chapters
 ``conv``           ``(m, n_H, n_W, n_C)``  29 (convolution, flatten), 30 (pooling), and the
                    and rows ``(m, n)``     dense layer of 9 in rows (``affine_*``)
 ``rnn``            rows ``(m, T, n)``      39 (RNN), 41 (GRU), 42 (LSTM): cells and sequences
+``embeddings``     table ``E (V, D)``      43 (lookup pair, cosine similarity)
+``decoding``       token lists             46 (greedy), 47 (beam search), 48 (BLEU)
 ``vision``         boxes ``(k, 4)``,       35 (box forms, IoU, non-max suppression),
                    maps ``(n_H, n_W, n_C)`` 38 (Gram matrix)
 =================  ======================  ===========================================
@@ -26,10 +28,25 @@ Each layer is a pair, as in CS231n's ``layers.py``: ``*_forward(...) -> (out, ca
 ``*_backward(dout, cache) -> gradients``. Losses return ``(loss, dscores)``. A block enters
 after the chapter that teaches it, and its docstring names that chapter.
 """
-from . import attention, conv, dense, losses, metrics, optim, regularization, rnn, sequences, vision
+from . import (
+               attention,
+               conv,
+               decoding,
+               dense,
+               embeddings,
+               losses,
+               metrics,
+               optim,
+               regularization,
+               rnn,
+               sequences,
+               vision,
+)
 from .attention import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .decoding import *  # noqa: F401,F403
 from .dense import *  # noqa: F401,F403
+from .embeddings import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
@@ -40,4 +57,4 @@ from .vision import *  # noqa: F401,F403
 
 __all__ = (dense.__all__ + losses.__all__ + metrics.__all__ + optim.__all__ +
            regularization.__all__ + sequences.__all__ + attention.__all__ + conv.__all__ +
-           vision.__all__ + rnn.__all__)
+           vision.__all__ + rnn.__all__ + embeddings.__all__ + decoding.__all__)
