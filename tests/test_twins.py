@@ -63,6 +63,59 @@ def _detections(rng, with_classes, score_threshold):
     return (cand, scores, 0.5, score_threshold), {"classes": classes if with_classes else None}
 
 
+def _recurrent_params(kind, rng, n_x, n_a):
+    if kind == "rnn":
+        return {"Wax": _normal(rng, n_x, n_a), "Waa": _normal(rng, n_a, n_a),
+                "ba": _normal(rng, n_a)}
+    p = {}
+    for g in ("urc" if kind == "gru" else "fuoc"):
+        p[f"W{g}"], p[f"b{g}"] = _normal(rng, n_a + n_x, n_a), _normal(rng, n_a)
+    return p
+
+
+def _recurrent_inputs(kind):
+    """INPUTS for the four functions of one recurrent cell (rnn, gru or lstm)."""
+    lstm = kind == "lstm"
+    states = 2 if lstm else 1               # the LSTM's cell takes and returns (a, c)
+
+    def cell_args(r, m, n_x, n_a):
+        return (_normal(r, m, n_x), *(_normal(r, m, n_a) for _ in range(states)),
+                _recurrent_params(kind, r, n_x, n_a))
+
+    def seq_args(r, m, T, n_x, n_a):
+        return (_normal(r, m, T, n_x), _normal(r, m, n_a), _recurrent_params(kind, r, n_x, n_a))
+
+    cells, seqs = ((3, 2, 4), (1, 3, 3)), ((2, 4, 3, 5), (1, 1, 2, 2))
+    return {
+        f"{kind}_cell_forward": [lambda r, nb, s=s: (cell_args(r, *s), {}) for s in cells],
+        f"{kind}_cell_backward": [
+            lambda r, nb, s=s: ((*(_normal(r, s[0], s[2]) for _ in range(states)),
+                                 nb[f"{kind}_cell_forward"](*cell_args(r, *s))[-1]), {})
+            for s in cells],
+        f"{kind}_forward": [lambda r, nb, s=s: (seq_args(r, *s), {}) for s in seqs],
+        f"{kind}_backward": [
+            lambda r, nb, s=s: ((_normal(r, s[0], s[1], s[3]),
+                                 nb[f"{kind}_forward"](*seq_args(r, *s))[-1]), {})
+            for s in seqs],
+    }
+
+
+_CAT, _THERE = "the cat is on the mat".split(), "there is a cat on the mat".split()
+_SAT = "the cat sat on the mat".split()
+_BLEU_CASES = {
+    "ngrams": [(_CAT, 2), (_CAT, 1), (["a"], 3)],
+    "modified_precision": [([_CAT, _THERE], ["the"] * 7, 1), ([_CAT, _THERE], _SAT, 2),
+                           ([_CAT], ["a"], 2)],
+    "closest_ref_length": [([_CAT, _THERE], 4), ([["a"] * 13, ["a"] * 11], 12)],
+    "brevity_penalty": [(12, 28), (7, 6), (0, 3)],
+    "sentence_bleu": [([_CAT, _THERE], _SAT), ([_CAT, _THERE], _CAT),
+                      ([_CAT, _THERE], ["the", "cat"], 2), ([_CAT, _THERE], _SAT, 4, None, "floor"),
+                      ([_CAT], _SAT, 2, (0.3, 0.7)), ([_CAT], _SAT, 4, None, "add-k")],
+    "corpus_bleu": [([[_CAT, _THERE], [_SAT]], [_SAT, _CAT]), ([[_CAT]], [["a", "dog"]]),
+                    ([[_CAT], [_THERE]], [_CAT, _SAT], 4, None, "floor")],
+}
+
+
 def _bn_running(n):
     return {"mean": np.zeros((n, 1)), "var": np.ones((n, 1))}
 
@@ -215,6 +268,29 @@ INPUTS = {
         lambda r, nb: ((np.zeros((0, 4)), np.zeros(0)), {}),
         lambda r, nb: (([[0, 0, 2, 2], [0, 0, 2, 2]], [0.5, 0.5], 0.5, 0.0, [1, 1]), {}),
     ],
+    # chapters 39-42: m = 1 and T = 1 among the cases; the cells' caches come from the notebook
+    **{name: cases for kind in ("rnn", "gru", "lstm")
+       for name, cases in _recurrent_inputs(kind).items()},
+    "clip_by_norm": [
+        lambda r, nb: (({"dW": _normal(r, 3, 4) * 10, "db": _normal(r, 4)}, 5.0), {}),
+        lambda r, nb: (({"dW": _normal(r, 2, 2) * 0.01}, 5.0), {}),
+        lambda r, nb: (({"dW": np.zeros((2, 2))}, 1.0), {}),
+    ],
+    # chapters 43 and 48: repeated ids, zero vectors; BLEU on the notes' and NLTK's sentences
+    "embedding_forward": [
+        lambda r, nb: ((np.array([[1, 1, 3], [0, 2, 1]]), _normal(r, 5, 3)), {}),
+        lambda r, nb: (([2], _normal(r, 4, 2)), {}),
+    ],
+    "embedding_backward": [
+        lambda r, nb: ((_normal(r, 2, 3, 4), nb["embedding_forward"](
+            np.array([[1, 1, 3], [0, 1, 1]]), _normal(r, 5, 4))[1]), {}),
+    ],
+    "cosine_similarity": [
+        lambda r, nb: ((_normal(r, 5), _normal(r, 5)), {}),
+        lambda r, nb: ((np.zeros(3), _normal(r, 3)), {}),
+        lambda r, nb: (([1.0, 2.0], [-2.0, -4.0]), {}),
+    ],
+    **{name: [lambda r, nb, c=c: (c, {}) for c in cases] for name, cases in _BLEU_CASES.items()},
     "gram_matrix": [
         lambda r, nb: ((_normal(r, 3, 4, 2),), {}),
         lambda r, nb: ((_normal(r, 1, 1, 1),), {}),
