@@ -32,7 +32,7 @@ from .records import STATUSES, lost, ungraded, write_json, write_tables
 from .textsafe import printable
 from .worker import grade_worker
 
-__all__ = ["grade_class", "write_tables", "STATUSES"]
+__all__ = ["grade_class", "write_tables", "STATUSES", "Task", "run_workers"]
 
 
 def _folder_sha(folder):
@@ -64,8 +64,6 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
                 memory_mb=2048, cell_timeout=None, out=sys.stdout, disk_mb=256):
     """Grade every submission of ``assignment``; returns the list of records (dicts)."""
     import fcntl
-    import multiprocessing
-    import multiprocessing.connection
 
     root = Path(root).resolve()
     why = sandbox.available()
@@ -85,7 +83,6 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
         print(printable(f"collected {len(got)} submissions from {source}"), file=out)
     students = submissions.student_ids(root, assignment)
     max_score = _max_score(root, assignment)
-    ctx = multiprocessing.get_context("fork")
     todo, done, decided = [], 0, []
     for student in students:
         record = records / f"{student}.json"
@@ -119,39 +116,22 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
               f"grading the other {total - done}",
               file=out)
     hard_limit = 2 * timeout + 60          # the budget, plus nbgrader, feedback and restarts
-    running, finished = {}, done
+    finished = done
     for rec in decided:                    # decided without nbgrader: shown first
         finished += 1
         _progress(out, finished, total, rec)
+    tasks = [Task(student, (str(root), assignment, student, inspection, timeout, cell_timeout,
+                            memory_mb, records / f"{student}.json", disk_mb),
+                  records / f"{student}.json", inspection["sha"], max_score)
+             for student, inspection in todo]
+
+    def report(task, rec):
+        nonlocal finished
+        finished += 1
+        _progress(out, finished, total, rec)
     try:
-        while todo or running:
-            while todo and len(running) < max(1, jobs):
-                student, inspection = todo.pop(0)
-                proc = ctx.Process(target=grade_worker, daemon=True, args=(
-                    str(root), assignment, student, inspection, timeout, cell_timeout, memory_mb,
-                    records / f"{student}.json", disk_mb))
-                proc.start()
-                running[proc.sentinel] = (proc, student, time.monotonic(), inspection["sha"])
-            multiprocessing.connection.wait(list(running), timeout=1.0)
-            for sentinel, (proc, student, t0, sha) in list(running.items()):
-                record = records / f"{student}.json"
-                if proc.is_alive() and time.monotonic() - t0 < hard_limit:
-                    continue
-                if proc.is_alive():
-                    proc.kill()
-                proc.join()
-                del running[sentinel]
-                rec = json.loads(record.read_text()) if record.exists() else {}
-                if proc.exitcode != 0 or rec.get("sha") != sha:     # none, or a stale one
-                    rec = lost(student, proc.exitcode, time.monotonic() - t0, hard_limit, max_score)
-                    write_json(record, rec)
-                if rec.get("max_score") is None:
-                    rec["max_score"] = max_score
-                finished += 1
-                _progress(out, finished, total, rec)
+        run_workers(tasks, jobs, hard_limit, report)
     except KeyboardInterrupt:
-        for proc, *_ in running.values():
-            proc.kill()
         print(f"\ninterrupted: {finished} of {total} graded; run the same command again to "
               "grade the rest (finished students are kept)", file=out)
         raise SystemExit(130)
@@ -160,6 +140,55 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
     _summary(out, assignment, rows, time.monotonic() - started, jobs)
     lock.close()
     return rows
+
+
+class Task:
+    """One notebook for ``run_workers``: ``args`` for ``grade_worker``, where its record goes,
+    and the submission hash the record must carry (an older record does not count)."""
+
+    def __init__(self, key, args, record, sha, max_score, kwargs=None):
+        self.key, self.args, self.record, self.sha = key, args, Path(record), sha
+        self.max_score, self.kwargs = max_score, kwargs or {}
+
+
+def run_workers(tasks, jobs, hard_limit, on_done):
+    """Grade ``tasks`` with ``grade_worker``, each in a process of its own, ``jobs`` at a time;
+    a worker still running after ``hard_limit`` seconds is killed. Calls ``on_done(task,
+    record)`` as each one ends; a worker that died or left no fresh record gets the ``lost``
+    record. Ctrl-C kills the running workers and is raised again."""
+    import multiprocessing
+    import multiprocessing.connection
+
+    ctx = multiprocessing.get_context("fork")
+    todo, running = list(tasks), {}
+    try:
+        while todo or running:
+            while todo and len(running) < max(1, jobs):
+                task = todo.pop(0)
+                proc = ctx.Process(target=grade_worker, args=task.args, kwargs=task.kwargs,
+                                   daemon=True)
+                proc.start()
+                running[proc.sentinel] = (proc, task, time.monotonic())
+            multiprocessing.connection.wait(list(running), timeout=1.0)
+            for sentinel, (proc, task, t0) in list(running.items()):
+                if proc.is_alive() and time.monotonic() - t0 < hard_limit:
+                    continue
+                if proc.is_alive():
+                    proc.kill()
+                proc.join()
+                del running[sentinel]
+                rec = json.loads(task.record.read_text()) if task.record.exists() else {}
+                if proc.exitcode != 0 or rec.get("sha") != task.sha:   # none, or a stale one
+                    rec = lost(task.key, proc.exitcode, time.monotonic() - t0, hard_limit,
+                               task.max_score)
+                    write_json(task.record, rec)
+                if rec.get("max_score") is None:
+                    rec["max_score"] = task.max_score
+                on_done(task, rec)
+    except KeyboardInterrupt:
+        for proc, *_ in running.values():
+            proc.kill()
+        raise
 
 
 def _inspect(root, assignment, student, reports):

@@ -1,5 +1,7 @@
 """``python -m course``: the course's command line.
 
+  start    (a learner) copy the chapters into your own folder, never over your work
+  check    (a learner) grade your notebooks with the hidden tests; a progress page
   list     the chapters, their points and whether their release is current
   demo     the instructor's whole job on three pretend students, in a temporary copy
   author   turn a chapter's text form into an nbgrader notebook, or a notebook into text
@@ -61,6 +63,23 @@ def cmd_grade(args):
     return 0
 
 
+def cmd_start(args):
+    from course.instructor.chapters import find_root
+    from course.instructor.learner import start
+
+    start(find_root(args.root), args.folder)
+    return 0
+
+
+def cmd_check(args):
+    from course.instructor.chapters import find_root
+    from course.instructor.learner import check
+
+    results = check(find_root(args.root), args.chapters, args.dir, jobs=args.jobs,
+                    timeout=args.timeout, force=args.force)
+    return 0 if results is not None else 1
+
+
 def cmd_report(args):
     from course.instructor.chapters import find_root
     from course.instructor.report import write_report
@@ -75,6 +94,30 @@ def build_parser():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", help="the course folder (default: found from here)")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("start", help="(a learner) copy the chapters into your own folder",
+                       description="Copies every chapter's release notebook into FOLDER "
+                       "(default: work/ in the course, which git ignores), never over a "
+                       "notebook already there; run it again after `git pull` to add new "
+                       "chapters. The folder is remembered for `check`.")
+    p.add_argument("folder", nargs="?", help="where your notebooks go (default: work/)")
+    p.set_defaults(func=cmd_start)
+
+    p = sub.add_parser("check", help="(a learner) grade your notebooks with the hidden tests",
+                       description="Grades your notebooks (all, or the chapters named) as a "
+                       "class is graded: nbgrader with the hidden tests, sandboxed where "
+                       "bubblewrap is installed. Prints each chapter's points and each test's "
+                       "result with its first failure, and writes a progress page and "
+                       "feedback pages (FOLDER/progress/). Unchanged notebooks keep their "
+                       "grade. Your notebooks are only read.")
+    p.add_argument("chapters", nargs="*", metavar="CHAPTER", help="ids such as "
+                   "ch01_logistic_regression, or ch01 (default: every chapter you have)")
+    p.add_argument("--dir", help="your folder (default: the one `start` used)")
+    p.add_argument("--jobs", type=int, default=2, help="chapters graded at once (default 2)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook "
+                   "(default 120)")
+    p.add_argument("--force", action="store_true", help="grade again even if unchanged")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("list", help="chapters, points and release status")
     p.set_defaults(func=cmd_list)

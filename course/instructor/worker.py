@@ -31,15 +31,16 @@ def _die_with_parent():
         pass
 
 
-def _config(root, budget, cell_timeout, workdir):
+def _config(root, budget, cell_timeout, workdir, sandboxed=True):
     from nbgrader.converters.autograde import Autograde
 
     from .grading import load_config
     config = load_config(root)
-    config.Execute.kernel_name = sandbox.KERNEL_NAME
     config.Execute.shutdown_kernel = "immediate"
-    config.KernelManager.transport = "ipc"        # the sandbox has no network, not even loopback
-    config.KernelManager.connection_file = sandbox.connection_file(workdir)
+    if sandboxed:
+        config.Execute.kernel_name = sandbox.KERNEL_NAME
+        config.KernelManager.transport = "ipc"    # the sandbox has no network, not even loopback
+        config.KernelManager.connection_file = sandbox.connection_file(workdir)
     if cell_timeout:
         config.Execute.timeout = int(cell_timeout)
     config.ResilientExecute.budget = float(budget)
@@ -53,11 +54,17 @@ def _config(root, budget, cell_timeout, workdir):
 
 
 def grade_worker(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record,
-                  disk_mb=256):
+                  disk_mb=256, sandboxed=True):
+    """Grade one student's notebook; the outcome is the record written to ``record``.
+
+    ``sandboxed=False`` runs the notebook in an ordinary kernel, without the sandbox and the
+    tamper guard (and so without flags): only for a learner grading their own work on a
+    machine without bubblewrap (``python -m course check``), never for a class.
+    """
     _die_with_parent()
     try:
         _grade_one(root, assignment, student, inspection, budget, cell_timeout, memory_mb,
-                   record, disk_mb)
+                   record, disk_mb, sandboxed)
     except Exception as e:        # this student's record says what happened; the class goes on
         rec = ungraded(student, "failed", list(inspection["reasons"]) +
                         [f"the grader failed on this submission: {type(e).__name__}: {e}"[:300]],
@@ -67,7 +74,7 @@ def grade_worker(root, assignment, student, inspection, budget, cell_timeout, me
 
 
 def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memory_mb, record,
-               disk_mb):
+               disk_mb, sandboxed=True):
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")    # nbgrader 0.9.6's SQLAlchemy SAWarnings
     import logging
@@ -81,10 +88,11 @@ def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memo
     _tools_on_path()
     work = Path(tempfile.mkdtemp(prefix="course-grade-"))
     guard_log = work / "guard.log"
-    os.environ.update(sandbox.kernel_env(work, memory_mb, cpu_seconds=int(budget * 2) + 30,
-                                         disk_mb=disk_mb))
-    os.environ[sandbox.GUARD_LOG] = str(guard_log)
-    config = _config(root, budget, cell_timeout, work)
+    if sandboxed:
+        os.environ.update(sandbox.kernel_env(work, memory_mb, cpu_seconds=int(budget * 2) + 30,
+                                             disk_mb=disk_mb))
+        os.environ[sandbox.GUARD_LOG] = str(guard_log)
+    config = _config(root, budget, cell_timeout, work, sandboxed)
     config.NbGraderAPI.log_level = logging.WARNING
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     run = resilient_execute().report = {"skipped": [], "timeouts": [], "cells_run": 0}
@@ -93,7 +101,7 @@ def _grade_one(root, assignment, student, inspection, budget, cell_timeout, memo
            "status": inspection["status"], "reasons": list(inspection["reasons"]),
            "sha": inspection["sha"],
            "flags": flags_from_guard_log(_relayed(guard_log, run["cells_run"]),
-                                         run["cells_run"])}
+                                         run["cells_run"]) if sandboxed else []}
     autograded = Path(root) / "autograde" / student / assignment
     strays = _strays(autograded, ".ipynb")
     if not result.get("success"):
