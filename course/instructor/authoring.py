@@ -4,6 +4,8 @@ The text is a sequence of cells, each opened by a marker line::
 
     #%% markdown                               a markdown cell
     #%% code                                   an ordinary code cell (students may edit it)
+    #%% code hidden=true                        the same, its code collapsed in JupyterLab (a
+                                               widget's drawing code: the picture is the point)
     #%% locked id=setup                        read-only code (nbgrader "read-only")
     #%% solution id=ch01-sigmoid               autograded answer (### BEGIN/END SOLUTION inside)
     #%% tests id=test-ch01-sigmoid points=3    autograder tests (### BEGIN/END HIDDEN TESTS)
@@ -49,6 +51,8 @@ def text_to_notebook(text):
             cell = nbformat.v4.new_code_cell(body)
             if kind != "code":
                 cell.metadata["nbgrader"] = _nbgrader(kind, opts)
+            if opts.get("hidden") == "true":
+                cell.metadata["jupyter"] = {"source_hidden": True}
         cell.pop("id", None)
         nb.cells.append(cell)
 
@@ -90,6 +94,8 @@ def notebook_to_text(nb):
             head = f"#%% locked id={meta['grade_id']}"
         else:
             head = "#%% code"
+        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            head += " hidden=true"
         out.append(head + "\n" + cell.source.rstrip("\n") + "\n")
     return "\n".join(out)
 

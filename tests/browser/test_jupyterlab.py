@@ -1,8 +1,10 @@
 """The student's experience, in a real browser: JupyterLab opens a release notebook with
 nbgrader's toolbar, a student fills in an answer through the editor and sees its test pass,
 Validate gives its verdict, and the named widgets redraw when a control moves."""
+import time
+
 import pytest
-from lab import browser, lab, page, shot  # noqa: F401 (fixtures)
+from lab import ROOT, browser, lab, page, shot  # noqa: F401 (fixtures)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROUNDS = (1, 2, 3)     # every browser check runs three times in a row: it must be stable
@@ -147,3 +149,53 @@ def test_named_widget_redraws(page, lab, shot, widget, round_):
                            arg=[image.element_handle(), before], timeout=60_000)
     shot(page, "after")
     assert image.get_attribute("src") != before
+
+
+def test_self_learner_checks_a_chapter_and_sees_progress(page, lab, shot):
+    """`course start`, an answer typed and saved in JupyterLab, `course check`, and the progress
+    page (opened in the same Chromium) shows the chapter's points rise."""
+    import shutil
+    import subprocess
+    import sys
+
+    course = lab["root"] / "learner"
+    course.mkdir()
+    shutil.copy2(lab["root"] / "nbgrader_config.py", course)
+    for part in ("source", "release"):
+        shutil.copytree(ROOT / part / CH01, course / part / CH01)
+
+    def cli(*args):
+        run = subprocess.run([sys.executable, "-m", "course", "--root", str(course), *args],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+        return run.stdout
+
+    cli("start")
+    cli("check", "ch01")
+    progress = course / "work" / "progress" / "index.html"
+    page.goto(progress.as_uri())
+    row = page.locator(f"tr#{CH01}")
+    assert "0.0 / 20.0" in row.inner_text()
+    shot(page, "progress-before")
+
+    open_notebook(page, lab, "learner/work", CH01)
+    run_all(page)
+    answer = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text="def sigmoid(z)").first
+    answer.scroll_into_view_if_needed()
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(SIGMOID)
+    page.keyboard.press("Control+s")
+    mine = course / "work" / CH01 / f"{CH01}.ipynb"
+    page.wait_for_function("() => !document.title.startsWith('*')")    # saved: no dirty mark
+    deadline = time.time() + 30
+    while "np.where(z >= 0" not in mine.read_text() and time.time() < deadline:
+        time.sleep(0.2)
+    assert "np.where(z >= 0" in mine.read_text(), "JupyterLab did not save the answer"
+    out = cli("check", "ch01")
+    assert "ok   test-ch01-sigmoid" in out, out
+    page.goto(progress.as_uri())
+    row = page.locator(f"tr#{CH01}")
+    assert "3.0 / 20.0" in row.inner_text(), row.inner_text()
+    assert page.locator("img[alt='points per chapter']").count() == 1
+    shot(page, "progress-after")
