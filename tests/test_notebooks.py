@@ -74,6 +74,29 @@ def test_contract_sections(chapter):
                 "nbgrader reads these markers in markdown too"
 
 
+WIDGET = re.compile(r"\b(figure_explorer|decision_boundary_explorer)\(")
+LONG_CELL = 10        # lines: a widget cell longer than this keeps its code collapsed
+
+
+def test_widget_code_is_collapsed_and_the_first_cell_says_how_to_check(chapter):
+    """The "see it" cells show the picture, not the plumbing: a code cell that builds a widget
+    in more than LONG_CELL lines is collapsed in JupyterLab (``jupyter.source_hidden``), in the
+    source and in the release (nbgrader keeps the metadata); and the first cell tells a learner
+    how to get the hidden tests' grade."""
+    first = read(chapter.source).cells[0].source
+    assert f"python -m course check ch{chapter.number:02d}" in first, \
+        "the first cell says how to check this chapter (python -m course check chNN)"
+    for path in (chapter.source, chapter.release):
+        if not path.is_file():
+            continue
+        for cell in read(path).cells:
+            if cell.cell_type == "code" and not nbmeta(cell) and WIDGET.search(cell.source) \
+                    and len(cell.source.splitlines()) > LONG_CELL:
+                hidden = cell.metadata.get("jupyter", {}).get("source_hidden")
+                assert hidden, f"{path.name}: a widget cell of {len(cell.source.splitlines())} " \
+                    "lines is not collapsed (the text form's '#%% code hidden=true')"
+
+
 # What an escape in a non-raw string leaves: "\alpha" becomes BEL + "lpha", "\frac" FF + "rac".
 ESCAPES = {"\a": "BEL, from \\a", "\b": "BACKSPACE, from \\b", "\v": "VT, from \\v",
            "\f": "FORM FEED, from \\f", "\r": "CARRIAGE RETURN, from \\r"}

@@ -116,6 +116,12 @@ _BLEU_CASES = {
 }
 
 
+def _table_lm(rng, V=4):
+    """A step function over a random bigram table of V tokens (by the last token)."""
+    logp = np.log(rng.dirichlet(np.full(V, 0.7), size=V))
+    return lambda prefix: logp[prefix[-1]]
+
+
 def _bn_running(n):
     return {"mean": np.zeros((n, 1)), "var": np.ones((n, 1))}
 
@@ -291,6 +297,23 @@ INPUTS = {
         lambda r, nb: (([1.0, 2.0], [-2.0, -4.0]), {}),
     ],
     **{name: [lambda r, nb, c=c: (c, {}) for c in cases] for name, cases in _BLEU_CASES.items()},
+    # chapter 47: random bigram tables, a width that is exhaustive, alpha 0 and 1
+    "length_normalized_score": [
+        lambda r, nb: ((list(np.log(r.uniform(0.05, 1, 4))),), {}),
+        lambda r, nb: ((np.log(r.uniform(0.05, 1, 3)), 1.0), {}),
+        lambda r, nb: (([-0.5], 0.0), {}),
+    ],
+    "greedy_decode": [
+        lambda r, nb: ((_table_lm(r), 0, 1, 6), {}),
+        lambda r, nb: ((_table_lm(r, 5), 2, 2, 4), {}),
+        lambda r, nb: ((_table_lm(r, 3), 0, 1, 0), {}),
+    ],
+    "beam_search": [
+        lambda r, nb: ((_table_lm(r), 0, 1), {}),
+        lambda r, nb: ((_table_lm(r, 5), 0, 2), {"beam_width": 2, "max_len": 4, "alpha": 1.0}),
+        lambda r, nb: ((_table_lm(r, 3), 0, 1, 1, 3, 0.0), {}),
+        lambda r, nb: ((_table_lm(r, 3), 0, 1), {"beam_width": 27, "max_len": 3}),
+    ],
     "gram_matrix": [
         lambda r, nb: ((_normal(r, 3, 4, 2),), {}),
         lambda r, nb: ((_normal(r, 1, 1, 1),), {}),

@@ -1,0 +1,47 @@
+"""The usual mistakes of chapter 41 (GRU) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch41-gru_cell_forward", "wrong_formula",
+     'c_tilde = np.tanh(reset_concat @ params["Wc"] + params["bc"])',
+     'c_tilde = np.tanh(x_t @ params["Wc"][c_prev.shape[1]:] + params["bc"]'
+     ' + gamma_r * (c_prev @ params["Wc"][:c_prev.shape[1]]))',
+     "reset applied after the product (PyTorch's nn.GRU cell)"),
+    ("ch41-gru_cell_forward", "wrong_order",
+     "c_next = gamma_u * c_tilde + (1 - gamma_u) * c_prev",
+     "c_next = (1 - gamma_u) * c_tilde + gamma_u * c_prev",
+     "update gate's roles swapped (d2l's Z = 1 - Gamma_u)"),
+    ("ch41-gru_cell_forward", "wrong_order",
+     "concat = np.concatenate([c_prev, x_t], axis=1)",
+     "concat = np.concatenate([x_t, c_prev], axis=1)", "gates read [x, c] instead of [c, x]"),
+    ("ch41-gru_cell_forward", "wrong_formula",
+     'gamma_r = sigmoid(concat @ params["Wr"] + params["br"])',
+     'gamma_r = np.tanh(concat @ params["Wr"] + params["br"])', "tanh gate, not sigmoid"),
+    ("ch41-gru_cell_backward", "missing_term",
+     "dc_prev = dc_next * (1 - gamma_u) + ", "dc_prev = ",
+     "the (1 - gamma_u) copy path left out of dc_prev"),
+    ("ch41-gru_cell_backward", "wrong_derivative",
+     "dz_u = dc_next * (c_tilde - c_prev) * gamma_u * (1 - gamma_u)",
+     "dz_u = dc_next * (c_tilde - c_prev) * (1 - gamma_u ** 2)", "tanh's derivative for a sigmoid"),
+    ("ch41-gru_cell_backward", "wrong_variable",
+     '"dWc": reset_concat.T @ dz_c', '"dWc": concat.T @ dz_c',
+     "dWc from [c_prev, x_t] instead of the reset concatenation"),
+    ("ch41-gru_cell_backward", "missing_term",
+     "dz_r = d_reset[:, :n_a] * c_prev * gamma_r * (1 - gamma_r)",
+     "dz_r = d_reset[:, :n_a] * gamma_r * (1 - gamma_r)", "c_prev factor of the reset path"),
+    ("ch41-gru_forward", "stale_state", "        c_prev = c[:, t]", "        c_prev = c0"),
+    ("ch41-gru_forward", "off_by_one", "for t in range(T):", "for t in range(T - 1):"),
+    ("ch41-gru_backward", "missing_term", "gru_cell_backward(dc[:, t] + dc_next, caches[t])",
+     "gru_cell_backward(dc[:, t], caches[t])", "the gradient from step t + 1 not added"),
+    ("ch41-gru_backward", "wrong_order", "for t in reversed(range(T)):", "for t in range(T):"),
+    ("ch41-gru_backward", "stale_state", "grads[k] += g[k]", "grads[k] = g[k]",
+     "parameter gradients overwritten instead of summed over the steps"),
+    ("ch41-memory_retention", "wrong_order", "for t in range(len(caches) - 1, -1, -1):",
+     "for t in range(len(caches)):"),
+    ("ch41-memory_retention", "wrong_formula", "ord=2, axis=(1, 2)", 'ord="fro", axis=(1, 2)',
+     "Frobenius instead of spectral norm"),
+    ("ch41-memory_retention", "wrong_variable", "caches[t])[1] for i", "caches[t])[0] for i",
+     "dx_t instead of d_prev"),
+]

@@ -1,0 +1,43 @@
+"""The usual mistakes of chapter 45 (bias in embeddings) that its tests must catch.
+
+Entries, kinds and notes: tests/mistakes/__init__.py.
+"""
+
+MISTAKES = [
+    ("ch45-bias_direction", "sign_error", "diffs = E[female] - E[male]",
+     "diffs = E[male] - E[female]", "male minus female: g points the other way"),
+    ("ch45-bias_direction", "missing_1_over_m", "g = diffs.mean(axis=0)", "g = diffs.sum(axis=0)"),
+    ("ch45-bias_direction", "wrong_axis", "g = diffs.mean(axis=0)", "g = diffs.mean(axis=1)"),
+    ("ch45-bias_direction", "wrong_formula", "np.linalg.svd(diffs, full_matrices=False)",
+     "np.linalg.svd(diffs - g, full_matrices=False)",
+     "differences centred before the PCA, which removes the shared gender direction"),
+    ("ch45-bias_direction", "sign_error", "return v if np.dot(v, g) >= 0 else -v", "return v",
+     "principal component left with the arbitrary sign of the SVD"),
+    ("ch45-neutralize", "wrong_formula", "coef = (e @ g) / np.dot(g, g)",
+     "coef = (e @ g) / np.linalg.norm(g)", "projection divided by |g| instead of |g|^2"),
+    ("ch45-neutralize", "wrong_variable", "return e - np.expand_dims(coef, -1) * g",
+     "return np.expand_dims(coef, -1) * g", "returns the projection (the removed part)"),
+    ("ch45-neutralize", "sign_error", "return e - np.expand_dims(coef, -1) * g",
+     "return e + np.expand_dims(coef, -1) * g"),
+    ("ch45-neutralize", "wrong_shape", "return e - np.expand_dims(coef, -1) * g",
+     "return e - coef * g", "breaks on a stack of vectors (n, D)"),
+    ("ch45-equalize", "missing_term",
+     "e1, e2 = e1 / np.linalg.norm(e1), e2 / np.linalg.norm(e2)",
+     "e1, e2 = np.asarray(e1, dtype=float), np.asarray(e2, dtype=float)",
+     "raw vectors instead of unit vectors"),
+    ("ch45-equalize", "wrong_formula",
+     "d1, d2 = np.linalg.norm(e1_B - mu_B), np.linalg.norm(e2_B - mu_B)",
+     "d1, d2 = np.linalg.norm(e1 - mu_orth - mu_B), np.linalg.norm(e2 - mu_orth - mu_B)",
+     "the old v2a denominator, which does not return unit vectors"),
+    ("ch45-equalize", "sign_error", "c1, c2 = (e1_B - mu_B) / d1, (e2_B - mu_B) / d2",
+     "c1, c2 = (mu_B - e1_B) / d1, (mu_B - e2_B) / d2",
+     "correction points from the word to the centre: the words swap sides"),
+    ("ch45-equalize", "missing_term", "mu_orth = mu - mu_B", "mu_orth = mu",
+     "the shared part keeps its component along g"),
+    ("ch45-equalize", "wrong_order", "return scale * c1 + mu_orth, scale * c2 + mu_orth",
+     "return scale * c2 + mu_orth, scale * c1 + mu_orth"),
+    ("ch45-bias_score", "missing_term", "cosine_similarity(E[i], g)", "float(np.dot(E[i], g))",
+     "raw dot product instead of the cosine"),
+    ("ch45-bias_score", "missing_term", "cosine_similarity(E[i], g)",
+     "float(np.dot(E[i], g) / np.linalg.norm(g))", "divided by |g| only"),
+]
