@@ -8,6 +8,7 @@ state (``render_png``). JupyterLab with a running kernel shows the widget; a vie
 import base64
 import io
 import math
+import time
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -15,6 +16,8 @@ from matplotlib.figure import Figure
 from .plots import plot_decision_boundary
 
 __all__ = ["decision_boundary_explorer", "figure_explorer", "Explorer", "render_png"]
+
+LIVE_SECONDS = 0.1      # a redraw at most this slow follows a dragged slider
 
 
 def _show(value):
@@ -24,14 +27,34 @@ def _show(value):
     return str(value)
 
 
-def render_png(draw, size=(5.2, 4.2)):
-    """Render ``draw(fig)`` off screen and return the PNG bytes."""
-    fig = Figure(figsize=size, dpi=90)
-    FigureCanvasAgg(fig)
+def render_png(draw, size=(5.2, 4.2), fig=None, layout=None):
+    """Render ``draw(fig)`` off screen and return the PNG bytes.
+
+    An explorer redraws the same figure many times, so it passes its own ``fig`` (cleared
+    here) and ``layout``, a dict: the margins ``tight_layout`` found on the first draw are kept
+    in it and reused, since laying out every redraw again costs as much as drawing it. The PNG
+    is compressed lightly (zlib level 1): the picture goes over a local socket, and the default
+    level took a fifth of a redraw for a smaller file nobody waits for.
+    """
+    if fig is None:
+        fig = Figure(figsize=size, dpi=90)
+        FigureCanvasAgg(fig)
+    else:
+        fig.clear()
     draw(fig)
-    fig.tight_layout()
+    if layout is None or "margins" not in layout:
+        fig.tight_layout()
+        if layout is not None and fig.axes:
+            p = fig.subplotpars
+            layout["margins"] = dict(left=p.left, right=p.right, bottom=p.bottom, top=p.top,
+                                     wspace=p.wspace, hspace=p.hspace)
+    else:
+        fig.subplots_adjust(**layout["margins"])
+    # tight_layout leaves a layout engine on the figure, and savefig then runs it again: a whole
+    # second drawing of the figure, just to measure it. The margins are set: drop the engine.
+    fig.set_layout_engine(None)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
@@ -51,8 +74,13 @@ class Explorer:
 
     def __init__(self, render, controls, title=None):
         self._render = render
+        self.title = title
         self.values = {name: spec[-1] for name, spec in controls.items()}
+        started = time.perf_counter()
         self.png = render(**self.values)
+        # Sliders redraw while they are dragged when a redraw keeps up with the hand (the first
+        # one is the slowest: it fills the caches), otherwise when they are let go.
+        self.continuous = time.perf_counter() - started <= LIVE_SECONDS
         self.widget = None
         try:
             import ipywidgets as w
@@ -60,7 +88,7 @@ class Explorer:
             return
         self.sliders = {}
         for name, spec in controls.items():
-            common = dict(description=name, continuous_update=False)
+            common = dict(description=name, continuous_update=self.continuous)
             if spec[0] == "choice":  # ("choice", [options], value): a dropdown
                 slider = w.Dropdown(options=list(spec[1]), value=spec[2], description=name)
             elif spec[0] == "toggle":  # ("toggle", value): a checkbox
@@ -120,6 +148,10 @@ def figure_explorer(draw, controls, title=None, size=(8.0, 3.6)):
     attention map. Exceptions inside ``draw`` are shown in the figure instead of breaking
     the widget, so a half-finished exercise still leaves the sliders usable.
     """
+    fig = Figure(figsize=size, dpi=90)          # one figure, redrawn: cheaper than a new one
+    FigureCanvasAgg(fig)
+    layout = {}
+
     def render(**values):
         def safe(fig):
             try:
@@ -128,7 +160,8 @@ def figure_explorer(draw, controls, title=None, size=(8.0, 3.6)):
                 fig.clear()
                 fig.text(0.02, 0.5, f"{type(e).__name__}: {e}", wrap=True, fontsize=9,
                          color="#a00")
-        return render_png(safe, size)
+        # margins are kept from the first drawing with axes (a message has none)
+        return render_png(safe, size, fig, layout)
     return Explorer(render, controls, title=title)
 
 
@@ -146,6 +179,10 @@ def decision_boundary_explorer(proba, X, Y, controls, status=None, title=None,
     status   -- optional callable ``status(**values) -> str`` shown under the plot
                 (a cost, an accuracy)
     """
+    fig = Figure(figsize=(5.2, 4.2), dpi=90)
+    FigureCanvasAgg(fig)
+    layout = {}
+
     def render(**values):
         def draw(fig):
             ax = fig.add_subplot(1, 1, 1)
@@ -154,5 +191,5 @@ def decision_boundary_explorer(proba, X, Y, controls, status=None, title=None,
                 heading += "\n" + status(**values)
             plot_decision_boundary(lambda pts: proba(pts, **values), X, Y, ax,
                                    labels=labels, title=heading)
-        return render_png(draw)
+        return render_png(draw, fig=fig, layout=layout)
     return Explorer(render, controls, title=title)
