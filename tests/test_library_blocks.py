@@ -32,6 +32,10 @@ def test_a_wheel_holds_every_module(tmp_path):
     modules = {str(p.relative_to(ROOT)) for p in (ROOT / "course").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert modules and modules <= inside, sorted(modules - inside)
+    # templates are not modules: only pyproject's package-data puts them in (the report's page)
+    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "course").rglob("templates/*")}
+    missing = templates - set(zipfile.ZipFile(wheel).namelist())
+    assert templates and not missing, sorted(missing)
     for package in ("course/nn/", "course/data/", "course/widgets/", "course/instructor/"):
         assert any(n.startswith(package) for n in inside), package
 

@@ -1,8 +1,11 @@
 """course.instructor.report: the class report page, built from synthetic grading CSVs."""
 import base64
 import csv
+import dataclasses
 import html as htmllib
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +184,81 @@ def test_missing_cells_csv_and_odd_scores(tmp_path):
 def test_no_grades_csv_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="grade the assignment first"):
         report.write_report(tmp_path, "ch01")
+
+
+def test_only_the_most_common_failures_are_listed(tmp_path):
+    cells = [report.CellResult(f"s{i}", "c", 0, 1, f"error {i:02d}") for i in range(20)]
+    cells += [report.CellResult("s0", "d", 0, 1, "error 19")]           # the most common: first
+    html = report.render_html("ch01", [report.Grade("s0", 0, 2, "graded")], cells)
+    failures = section(html, "failures")
+    assert failures.count("<tr") == 1 + report.TOP_FAILURES
+    assert re.search(r"<tbody><tr><td><code>error 19</code></td><td class=num>2</td>", failures)
+    assert f"The {report.TOP_FAILURES} most common are shown." in failures
+    few = report.render_html("ch01", [], cells[:report.TOP_FAILURES])
+    assert "most common are shown" not in few
+
+
+# --- no value reaches the page unescaped ------------------------------------------------------
+
+PAYLOADS = ['"><img src=x onerror=alert(1)>', "{{7*7}}", "</style><script>alert(2)</script>",
+            "x' onmouseover='alert(3)", "{% raw %}{# comment"]
+# what the template itself writes; anything else in the page came from a value
+TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "nav", "a", "div",
+        "b", "span", "img", "table", "thead", "tbody", "tr", "th", "td", "code", "br", "ul", "li"}
+
+
+class Tags(HTMLParser):
+    """The page as a browser's tokenizer sees it: its tags with their attributes, and its
+    text with the character references decoded."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def hostile(cls, payload, **numbers):
+    """An instance of a report dataclass with every text field set to ``payload``."""
+    values = {f.name: payload if f.type is str else [payload, payload] if f.type is list
+              else None for f in dataclasses.fields(cls)}
+    return cls(**{**values, **numbers})
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_no_value_reaches_the_page_unescaped(payload):
+    grades = [hostile(report.Grade, payload, score=3.0, max_score=10.0, seconds=1.0),
+              report.Grade("alice", 8.0, 10.0, "graded")]
+    cells = [hostile(report.CellResult, payload, score=0.0, max_score=2.0),
+             report.CellResult("alice", "test_ok", 2.0, 2.0, "")]
+    html = report.render_html(payload, grades, cells)
+    assert payload not in html or not re.search(r"[<>\"'&]", payload)
+    parsed = Tags(html)
+    # nothing the template does not write: no tag, no attribute, no second style or image
+    assert {tag for tag, _ in parsed.tags} <= TAGS
+    assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
+    images = [attrs for tag, attrs in parsed.tags if tag == "img"]
+    assert len(images) == 2 and all(a["src"].startswith("data:image/png;base64,") for a in images)
+    assert sum(tag == "style" for tag, _ in parsed.tags) == 1
+    # and the value is all there as text: escaped, not dropped; never run as template code
+    text = "".join(parsed.text)
+    for where in (f"{payload}: class report", f"reports/{payload}/grades.csv",
+                  f"{payload} (1)"):                           # title and h1, meta line, cells
+        assert where in text, where
+    assert text.count(payload) >= 10
+    assert any(payload in a["alt"] for a in images)           # the pass-rate chart's cell name
+    if "7*7" in payload:
+        assert "49" not in re.sub(r"base64,[A-Za-z0-9+/=]+", "", html)
+
+
+def test_the_template_marks_nothing_safe():
+    """The page escapes because the template never opts out; the test above checks each field
+    the template shows today, this keeps a field added later from opting out."""
+    template = (Path(report.__file__).parent / "templates" / "report.html").read_text("utf-8")
+    code = re.sub(r"\{#.*?#\}", "", template, flags=re.S)          # the comments may say it
+    assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", code)

@@ -61,8 +61,10 @@ def _folder_sha(folder):
 
 
 def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=False,
-                memory_mb=2048, cell_timeout=None, out=sys.stdout, disk_mb=256):
-    """Grade every submission of ``assignment``; returns the list of records (dicts)."""
+                memory_mb=2048, cell_timeout=None, out=sys.stdout, disk_mb=256, retest=False):
+    """Grade every submission of ``assignment``; returns the list of records (dicts).
+    ``retest``: first bring the gradebook's tests up to source/ (``course.instructor.retest``),
+    then regrade everyone; returns [] when no test changed."""
     import fcntl
 
     root = Path(root).resolve()
@@ -78,6 +80,13 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
     except OSError:
         raise SystemExit(f"another `course grade {assignment}` is running "
                          f"(reports/{assignment}/grading.lock)")
+    if retest:               # under the lock: no other run grades on the old tests meanwhile
+        from . import retest as retesting
+        run = retesting.begin(root, assignment, records, out)
+        if run is None:
+            lock.close()
+            return []
+        force = True
     if source:
         got = submissions.collect(root, assignment, source)
         print(printable(f"collected {len(got)} submissions from {source}"), file=out)
@@ -138,6 +147,8 @@ def grade_class(root, assignment, jobs=2, timeout=120.0, source=None, force=Fals
     rows = write_tables(root, assignment, students)
     _export_gradebook(root, reports)
     _summary(out, assignment, rows, time.monotonic() - started, jobs)
+    if retest:
+        retesting.record(root, assignment, run, rows, out)
     lock.close()
     return rows
 

@@ -7,6 +7,8 @@
   author   turn a chapter's text form into an nbgrader notebook, or a notebook into text
   grade    autograde a whole class with nbgrader: parallel, sandboxed, with statuses
   report   an HTML page of a graded assignment: scores, pass rates, failures, flags
+  similarity  pairs of students whose answers look alike (copydetect), an HTML page
+  export   the gradebook as Canvas and Moodle import files, and one row per test (CSV)
 """
 import argparse
 import sys
@@ -59,7 +61,7 @@ def cmd_grade(args):
 
     grade_class(find_root(args.root), args.assignment, jobs=args.jobs, timeout=args.timeout,
                 source=args.source, force=args.force, memory_mb=args.memory,
-                cell_timeout=args.cell_timeout, disk_mb=args.disk)
+                cell_timeout=args.cell_timeout, disk_mb=args.disk, retest=args.retest)
     return 0
 
 
@@ -78,6 +80,22 @@ def cmd_check(args):
     results = check(find_root(args.root), args.chapters, args.dir, jobs=args.jobs,
                     timeout=args.timeout, force=args.force)
     return 0 if results is not None else 1
+
+
+def cmd_export(args):
+    from course.instructor.chapters import find_root
+    from course.instructor.lms import export
+
+    export(find_root(args.root), args.assignments, roster=args.roster, dest=args.to)
+    return 0
+
+
+def cmd_similarity(args):
+    from course.instructor.chapters import find_root
+    from course.instructor.similarity import run_similarity
+
+    run_similarity(find_root(args.root), args.assignment, threshold=args.threshold, top=args.top)
+    return 0
 
 
 def cmd_report(args):
@@ -160,11 +178,43 @@ def build_parser():
     p.add_argument("--from", dest="source", metavar="PATH", help="a folder or .zip of notebooks "
                    "(an LMS export) to collect first")
     p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.add_argument("--retest", action="store_true", help="after a test was fixed in "
+                   "source/: update the gradebook's copy of the tests, regrade everyone, "
+                   "print the scores that changed, keep the old ones in "
+                   "reports/ASSIGNMENT/history.jsonl (refused if cells were added, "
+                   "removed or renamed)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("report", help="HTML report of a graded assignment")
     p.add_argument("assignment")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("similarity", help="pairs of students whose answers look alike "
+                       "(see course.instructor.similarity)",
+                       description="Compares every pair of students' answer cells (without "
+                       "what the release gave them) with copydetect's winnowing fingerprints, "
+                       "prints the top pairs and writes reports/ASSIGNMENT/similarity.html. "
+                       "A signal for a person to look at, not a verdict.")
+    p.add_argument("assignment")
+    p.add_argument("--threshold", type=float, default=0.5, help="report pairs whose "
+                   "similarity (0-1, the larger of the two directions) is above this "
+                   "(default 0.5)")
+    p.add_argument("--top", type=int, default=10, help="pairs printed (default 10)")
+    p.set_defaults(func=cmd_similarity)
+
+    p = sub.add_parser("export", help="Canvas / Moodle grade import CSVs and per-test scores "
+                       "(see course.instructor.lms)",
+                       description="From the nbgrader gradebook, writes canvas.csv (Canvas's "
+                       "gradebook import), moodle.csv (Moodle's CSV grade import), tests.csv "
+                       "(one row per student, assignment and test, with status and first "
+                       "failure line) and export_notes.txt (students missing from the roster, "
+                       "roster entries without a submission).")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                   help="assignment ids (default: every assignment in the gradebook)")
+    p.add_argument("--roster", metavar="CSV", help="student_id, Student, ID, SIS User ID, "
+                   "SIS Login ID, Section[, Email] (a Canvas gradebook export works too)")
+    p.add_argument("--to", metavar="DIR", help="where the files go (default: reports/)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

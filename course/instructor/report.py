@@ -6,13 +6,13 @@ Reads what the grading command wrote to ``reports/<assignment>/``:
   cells.csv   student,grade_id,score,max_score,failure              one per student and test cell
 
 and writes ``reports/<assignment>/report.html``: a single file (inline CSS, plots as base64 PNG,
-no JavaScript, nothing fetched) that can be mailed or opened from disk. Every string that came
-from a student (names, reasons, flags, error messages) is escaped: a notebook can put anything
-in them, ``<script>`` included.
+no JavaScript, nothing fetched) that can be mailed or opened from disk. The page is the Jinja2
+template ``templates/report.html``, rendered with autoescape on: every string that came from a
+student (names, reasons, flags, error messages) is escaped, since a notebook can put anything in
+them, ``<script>`` included.
 """
 import base64
 import csv
-import html
 import re
 import statistics
 from collections import Counter
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
 import numpy as np
 
 from course.widgets import render_png
@@ -218,11 +219,6 @@ def _pass_raterender_png(rates):
     return render_png(draw, size=(8.0, 1.2 + 0.3 * len(rates)))
 
 
-def _img(png, alt):
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-
-
 # ------------------------------------------------------------------------------------- HTML
 
 def _fmt(x):
@@ -230,158 +226,46 @@ def _fmt(x):
     return "—" if x is None else f"{round(float(x), 2):g}"
 
 
-def _e(text):
-    return html.escape(str(text), quote=True)
+def _chart(png, alt):
+    """A plot for the template: the PNG as base64 (so the page needs no other file) and its
+    alt text, which the template escapes like any other value."""
+    return {"png": base64.b64encode(png).decode("ascii"), "alt": alt}
 
 
-def _student(name):
-    """A student's name, escaped and held to a width: auto table layout sizes columns by their
-    longest unbroken text, so one 200-character name would squeeze every other column."""
-    return f"<span class=name>{_e(name)}</span>"
-
-
-def _badge(status):
-    known = status if status in STATUSES else "other"
-    return f'<span class="badge s-{known}">{_e(status)}</span>'
-
-
-def _flags_html(flags):
-    if not flags:
-        return ""
-    return "<ul class=flags>" + "".join(f"<li>{_e(f)}</li>" for f in flags) + "</ul>"
-
-
-def _table(head, rows, numeric=()):
-    """An HTML table; ``rows`` are (css class, [cell html]) and cells are already escaped."""
-    ths = "".join(f'<th{" class=num" if i in numeric else ""}>{h}</th>'
-                  for i, h in enumerate(head))
-    trs = "".join(f'<tr{f" class={cls}" if cls else ""}>'
-                  + "".join(f'<td{" class=num" if i in numeric else ""}>{c}</td>'
-                            for i, c in enumerate(cells)) + "</tr>"
-                  for cls, cells in rows)
-    return f"<table><thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
-
-
-CSS = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
-       max-width: 1100px; margin: 24px auto; padding: 0 20px; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 8px;
-     border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-.meta { color: #666; margin: 0 0 12px; }
-.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 14px; min-width: 90px; }
-.card b { display: block; font-size: 20px; } .card span { color: #666; font-size: 12px; }
-nav a { margin-right: 14px; color: #1a5fb4; }
-img { max-width: 100%; height: auto; display: block; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0; }
-th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #eee;
-         overflow-wrap: anywhere; }
-th { background: #f5f5f5; font-weight: 600; } tbody tr:nth-child(even) { background: #fafafa; }
-.num { text-align: right; white-space: nowrap; } .nowrap { white-space: nowrap; }
-.name { display: inline-block; max-width: 16em; }
-code { font: 12.5px/1.4 ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; }
-tr.tamper, tr.tamper:nth-child(even) { background: #fde8e8; box-shadow: inset 4px 0 #c01c28; }
-ul.flags { margin: 0; padding-left: 18px; color: #a51d2d; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
-         background: #eee; white-space: nowrap; }
-.s-graded { background: #d4f0e4; } .s-repaired { background: #dbe8fb; }
-.s-timeout, .s-crashed { background: #fde9c8; } .s-failed, .s-invalid { background: #f9d2d2; }
-.s-missing { background: #e4e4e4; color: #555; } .s-other { background: #eadcf6; }
-.card span.flag-badge, .flag-badge { background: #c01c28; color: white; }
-.empty { color: #666; font-style: italic; }
-"""
+# Autoescape everything: the template is HTML and every value in it may have come from a
+# student. StrictUndefined makes a misspelt name in the template an error, not an empty cell.
+_PAGES = jinja2.Environment(loader=jinja2.PackageLoader("course.instructor", "templates"),
+                            autoescape=True, undefined=jinja2.StrictUndefined,
+                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_PAGES.filters["fmt"] = _fmt
 
 
 def render_html(assignment, grades, cells, generated=None):
-    """The report page as a string (``write_report`` reads the files and saves it)."""
+    """The report page as a string, from templates/report.html (``write_report`` reads the
+    files and saves it)."""
     summary = summarize(grades)
     rates = pass_rates(cells)
     failures = common_failures(cells)
-    attention = needs_attention(grades)
     generated = generated or datetime.now()
     out_of = summary["max_score"]
 
-    of = f" of {_fmt(out_of)}" if out_of is not None else ""
-    cards = [(summary["students"], "students"),
-             (_fmt(summary["mean"]), f"mean{of}"),
-             (_fmt(summary["median"]), f"median{of}"),
-             (_fmt(summary["best"]), "best score")]
-    cards += [(n, _badge(s)) for s, n in summary["status_counts"]]
-    if summary["flagged"]:
-        cards.append((summary["flagged"], '<span class="badge flag-badge">flagged</span>'))
-    header = ('<div class=cards>'
-              + "".join(f"<div class=card><b>{_e(v)}</b><span>{label}</span></div>"
-                        for v, label in cards) + "</div>")
-    unscored = summary["students"] - summary["scored"]
-    note = (f"<p class=meta>Mean, median and best are over the {summary['scored']} students with "
-            f"a score; {unscored} have none.</p>" if unscored and summary["scored"] else "")
-
+    histogram = pass_chart = None
     if summary["scored"]:
-        histogram = _img(_histogram_png(grades, out_of),
-                         f"histogram of {summary['scored']} scores, mean {_fmt(summary['mean'])}")
-    else:
-        histogram = "<p class=empty>No scores to plot.</p>"
-
+        histogram = _chart(_histogram_png(grades, out_of),
+                           f"histogram of {summary['scored']} scores, "
+                           f"mean {_fmt(summary['mean'])}")
     if rates:
-        alt = "pass rate per cell: " + ", ".join(
-            f"{gid} {passed}/{total} ({passed / total:.0%})" for gid, _, passed, total in rates)
-        pass_chart = _img(_pass_raterender_png(rates), alt)
-    else:
-        pass_chart = "<p class=empty>No test cell results (nobody was graded).</p>"
+        pass_chart = _chart(_pass_raterender_png(rates), "pass rate per cell: " + ", ".join(
+            f"{gid} {passed}/{total} ({passed / total:.0%})" for gid, _, passed, total in rates))
 
-    if failures:
-        failure_table = _table(
-            ["message", "count", "cells"],
-            [("", [f"<code>{_e(msg)}</code>", str(n),
-                    "<br>".join(f"<span class=nowrap>{_e(gid)} ({k})</span>" for gid, k in where)])
-             for msg, n, where in failures], numeric={1})
-        if len({c.failure for c in cells if c.failure}) > TOP_FAILURES:
-            failure_table += f"<p class=meta>The {TOP_FAILURES} most common are shown.</p>"
-    else:
-        failure_table = "<p class=empty>No failures.</p>"
-
-    if attention:
-        attention_table = _table(
-            ["student", "status", "score", "reason", "tamper flags"],
-            [("tamper" if g.flags else "",
-              [_student(g.student), _badge(g.status), _fmt(g.score), _e(g.reason),
-               _flags_html(g.flags)])
-             for g in attention], numeric={2})
-    else:
-        attention_table = "<p class=empty>Nobody: every student was graded cleanly.</p>"
-
-    if grades:
-        grade_table = _table(
-            ["student", "score", "max", "status", "reason"],
-            [("tamper" if g.flags else "",
-              [_student(g.student), _fmt(g.score), _fmt(g.max_score), _badge(g.status),
-               _e(g.reason)])
-             for g in sorted(grades, key=lambda g: g.student.lower())], numeric={1, 2})
-    else:
-        grade_table = "<p class=empty>No students in grades.csv.</p>"
-
-    title = f"{_e(assignment)}: class report"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><style>{CSS}</style></head>
-<body>
-<h1>{title}</h1>
-<p class=meta>Generated {generated:%Y-%m-%d %H:%M} from reports/{_e(assignment)}/grades.csv
-and cells.csv.</p>
-<nav><a href="#scores">Scores</a><a href="#cells">Pass rate per cell</a>
-<a href="#failures">Common failures</a><a href="#attention">Needs attention
-({len(attention)})</a><a href="#grades">All grades</a></nav>
-{header}{note}
-<h2 id=scores>Scores</h2>{histogram}
-<h2 id=cells>Pass rate per test cell</h2>{pass_chart}
-<h2 id=failures>Most common failures</h2>{failure_table}
-<h2 id=attention>Needs attention ({len(attention)})</h2>
-<p class=meta>Every student not cleanly graded, and everyone with tamper flags (highlighted,
-listed first).</p>{attention_table}
-<h2 id=grades>All grades</h2>{grade_table}
-</body></html>
-"""
+    return _PAGES.get_template("report.html").render(
+        assignment=assignment, generated=f"{generated:%Y-%m-%d %H:%M}", statuses=STATUSES,
+        summary=summary, of=f" of {_fmt(out_of)}" if out_of is not None else "",
+        unscored=summary["students"] - summary["scored"],
+        histogram=histogram, pass_chart=pass_chart, failures=failures,
+        more_failures=len({c.failure for c in cells if c.failure}) > TOP_FAILURES,
+        attention=needs_attention(grades),
+        grades=sorted(grades, key=lambda g: g.student.lower()))
 
 
 def write_report(root, assignment):
