@@ -79,6 +79,17 @@ def run_all(page):
     wait_idle(page)
 
 
+def type_sigmoid(page):
+    """Run the notebook, then replace the sigmoid answer cell's text with SIGMOID (text input,
+    as typing would give, with no auto-indent); the cursor stays in that cell."""
+    run_all(page)
+    answer = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text="def sigmoid(z)").first
+    answer.scroll_into_view_if_needed()
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(SIGMOID)
+
+
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_release_opens_with_nbgrader_toolbar(page, lab, shot, round_):
     open_notebook(page, lab, "release", CH01)
@@ -96,12 +107,7 @@ def test_release_opens_with_nbgrader_toolbar(page, lab, shot, round_):
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_student_fills_an_answer_and_validates(page, lab, shot, round_):
     open_notebook(page, lab, "release", CH01)
-    run_all(page)
-    answer = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text="def sigmoid(z)").first
-    answer.scroll_into_view_if_needed()
-    answer.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(SIGMOID)          # text input, as typing would give, no auto-indent
+    type_sigmoid(page)
     page.keyboard.press("Shift+Enter")          # run the answer
     page.keyboard.press("Shift+Enter")          # run its test cell
     passed = page.locator(f"{NOTEBOOK} "
@@ -179,12 +185,7 @@ def test_self_learner_checks_a_chapter_and_sees_progress(page, lab, shot):
     shot(page, "progress-before")
 
     open_notebook(page, lab, "learner/work", CH01)
-    run_all(page)
-    answer = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text="def sigmoid(z)").first
-    answer.scroll_into_view_if_needed()
-    answer.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(SIGMOID)
+    type_sigmoid(page)
     page.keyboard.press("Control+s")
     mine = course / "work" / CH01 / f"{CH01}.ipynb"
     page.wait_for_function("() => !document.title.startsWith('*')")    # saved: no dirty mark
