@@ -54,7 +54,8 @@ def conv_forward(A_prev, W, b, stride=1, pad=0):
     """
     f, _, C, n_C = W.shape
     cols, (m, n_H, n_W) = _im2col(A_prev, f, stride, pad)
-    Z = cols @ W.reshape(f * f * C, n_C) + b.reshape(1, n_C)
+    Z = cols @ W.reshape(f * f * C, n_C)
+    Z += b.reshape(1, n_C)            # in place: a second array of Z's size costs more than the sum
     return Z.reshape(m, n_H, n_W, n_C), (A_prev, W, b, stride, pad)
 
 
