@@ -4,7 +4,7 @@ Validate gives its verdict, and the named widgets redraw when a control moves.""
 import time
 
 import pytest
-from lab import ROOT, browser, lab, page, shot  # noqa: F401 (fixtures)
+from lab import ROOT, SHOTS, browser, lab, page, shot  # noqa: F401 (fixtures)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROUNDS = (1, 2, 3)     # every browser check runs three times in a row: it must be stable
@@ -212,3 +212,41 @@ def test_self_learner_checks_a_chapter_and_sees_progress(page, lab, shot):
     assert "3.0 / 20.0" in row.inner_text(), row.inner_text()
     assert page.locator("img[alt='points per chapter']").count() == 1
     shot(page, "progress-after")
+
+
+# fires an alert the moment the browser parses it, if it is ever parsed as HTML
+IMG_ATTACK = '"><img src=x onerror=alert(1)>'
+
+
+def test_report_renders_in_a_browser(page, shot, tmp_path):
+    """The class report (python -m course report) as an instructor sees it: opened from disk,
+    its tables and charts render, and a hostile student name stays text."""
+    from course.instructor import report
+    from test_report import CELL_RESULTS, GRADES, HOSTILE, write_csvs
+
+    grades = GRADES + [(IMG_ATTACK, "5", "10", "failed", IMG_ATTACK, IMG_ATTACK, "1")]
+    write_csvs(tmp_path, grades, CELL_RESULTS)
+    path = report.write_report(tmp_path, "ch01")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    shot(page, "top")
+    page.screenshot(path=str(SHOTS / "test_report_renders_in_a_browser-full.png"), full_page=True)
+
+    assert page.title() == "ch01: class report"
+    assert page.locator(".card").count() == 4 + 6 + 1       # numbers, 6 statuses, flagged
+    # every student a row of the full table, and the two hostile names shown as text
+    rows = page.locator("#grades + table tbody tr")
+    assert rows.count() == len(grades)
+    names = rows.locator("span.name").all_inner_texts()
+    assert HOSTILE in names and IMG_ATTACK in names
+    assert page.locator("#attention + p + table tr.tamper").count() == 2   # dave and the attack
+    # both charts decoded: an image that failed has naturalWidth 0
+    sizes = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.naturalWidth, "
+                                              "i.getBoundingClientRect().height])")
+    assert len(sizes) == 2 and all(w > 500 and h > 100 for w, h in sizes), sizes
+    # nothing ran: no script element, no alert, and the only image elements are the charts
+    assert page.locator("script").count() == 0 and dialogs == []
+    assert page.eval_on_selector_all("img", "imgs => imgs.every(i => "
+                                            "i.src.startsWith('data:image/png;base64,'))")
