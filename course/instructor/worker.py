@@ -189,11 +189,12 @@ def _scores(root, config, assignment, student):
         return sub.score, max_score, cells
 
 
-def _relayed(guard_log, cells_run, timeout=3.0):
+def _relayed(guard_log, cells_run, timeout=10.0):
     """``guard_log`` once it holds a line for each code cell the last kernel ran, or once every
     kernel's relay has copied its last line (a relay adds a "closed" line when its kernel's pipe
-    closes), or after ``timeout`` seconds: under load the relay can lag the end of autograde by a
-    few milliseconds, and a guard's last line must not be taken for a silence."""
+    closes), or after ``timeout`` seconds: under load the relay can lag the end of autograde (3 s
+    was once not enough with the whole test suite on 2 cores), and a guard's last line must not be
+    taken for a silence. A notebook whose guard really went quiet costs this wait once."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
