@@ -17,7 +17,6 @@ Writes ``DIR/progress/index.html`` (points per chapter over the whole course, wi
 """
 import base64
 import hashlib
-import io
 import json
 import shutil
 import sys
@@ -82,14 +81,6 @@ def _sha(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _tree_sha(folder):
-    h = hashlib.sha256()
-    for p in sorted(Path(folder).rglob("*")):
-        if p.is_file() and ".ipynb_checkpoints" not in p.parts:
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
 def _private_course(root, ws):
     """``ws/.check``: an nbgrader course of its own (the course's settings, a SQLite gradebook
     there whatever ``COURSE_DB_URL`` says, and no exchange)."""
@@ -108,8 +99,9 @@ def _private_course(root, ws):
 def _prepare(root, private, ch, state):
     """Copy the chapter's source into the private course and generate it there when it changed
     (the gradebook needs the assignment and its test cells). Returns the source's hash."""
+    from .classgrade import _folder_sha
     from .grading import generate, nbgrader_api
-    source_sha = _tree_sha(ch.source.parent)
+    source_sha = _folder_sha(ch.source.parent)
     dest = private / "source" / ch.id
     if state.get(ch.id, {}).get("source_sha") != source_sha or not dest.is_dir():
         shutil.rmtree(dest, ignore_errors=True)
@@ -226,24 +218,21 @@ def _finish(ch, rec, state, results, ws, private, out):
 
 
 def _chart(rows):
-    """A PNG (base64) of points per chapter: earned over the chapter's points."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(11, 3.2), dpi=90)
-    xs = range(len(rows))
-    ax.bar(xs, [r["max"] for r in rows], color="#e4e4e4", label="points")
-    ax.bar(xs, [r["score"] for r in rows], color="#3b7dd8", label="earned")
-    ax.set_xticks(list(xs), [r["number"] for r in rows], fontsize=7)
-    ax.set_xlabel("chapter")
-    ax.set_ylabel("points")
-    ax.legend(fontsize=8, loc="upper right")
-    ax.set_xlim(-0.7, len(rows) - 0.3)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
+    """A PNG (base64) of points per chapter: earned over the chapter's points (drawn off screen
+    by ``course.widgets.render_png``, as the class report's charts are)."""
+    from course.widgets import render_png
+
+    def draw(fig):
+        ax = fig.add_subplot(1, 1, 1)
+        xs = range(len(rows))
+        ax.bar(xs, [r["max"] for r in rows], color="#e4e4e4", label="points")
+        ax.bar(xs, [r["score"] for r in rows], color="#3b7dd8", label="earned")
+        ax.set_xticks(list(xs), [r["number"] for r in rows], fontsize=7)
+        ax.set_xlabel("chapter")
+        ax.set_ylabel("points")
+        ax.legend(fontsize=8, loc="upper right")
+        ax.set_xlim(-0.7, len(rows) - 0.3)
+    return base64.b64encode(render_png(draw, size=(11, 3.2))).decode()
 
 
 PAGE = """<!DOCTYPE html>

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from .cells import grade_id, is_solution
-from .submissions import Inspection, _check_notebook, release_notebooks, student_ids
+from .submissions import Inspection, check_notebook, release_notebooks, student_ids
 from .textsafe import printable
 
 __all__ = ["Student", "Pair", "read_students", "compare", "render_html", "run_similarity",
@@ -167,7 +167,7 @@ def _read_submission(root, assignment, sid, release, gids, scratch):
         ref = release / entry.name if (release / entry.name).exists() else release_nb(release)
         check = Inspection(sid)
         try:
-            _check_notebook(ref, copy, check, Path(scratch) / "originals")
+            check_notebook(ref, copy, check, Path(scratch) / "originals")
             if check.status == "invalid":
                 student.notes.extend(check.reasons)
             else:

@@ -29,7 +29,8 @@ import nbformat
 from .cells import meta
 from .textsafe import ID_RULE, student_id, valid_student_id
 
-__all__ = ["collect", "inspect", "Inspection", "student_ids", "collected", "ENTRY_LIMIT"]
+__all__ = ["collect", "inspect", "Inspection", "student_ids", "collected", "check_notebook",
+           "ENTRY_LIMIT"]
 
 ENTRY_LIMIT = 256 << 20        # bytes: a zip entry larger than this is not unpacked
 TOTAL_LIMIT = 4 << 30          # bytes unpacked from one zip at most
@@ -301,14 +302,14 @@ def inspect(root, assignment, student, keep_original_in):
             result.reasons.append(f"no {name} in the submission (found: {files or 'nothing'})")
             return result
     for name in expected:
-        _check_notebook(Path(root) / "release" / assignment / name, folder / name, result,
+        check_notebook(Path(root) / "release" / assignment / name, folder / name, result,
                         keep_original_in)
         if result.status == "invalid":
             return result
     return result
 
 
-def _check_notebook(release_path, path, result, keep_original_in):
+def check_notebook(release_path, path, result, keep_original_in):
     raw = path.read_bytes()
     try:
         data = json.loads(raw.decode("utf-8"))
