@@ -54,7 +54,7 @@ import sys
 from pathlib import Path
 
 from .grading import load_config
-from .textsafe import printable, spreadsheet_cell
+from .textsafe import printable, write_csv
 
 __all__ = ["export", "read_roster", "ROSTER_COLUMNS", "CANVAS_COLUMNS", "MOODLE_COLUMNS",
            "TESTS_COLUMNS"]
@@ -146,13 +146,6 @@ def _first_line(text):
     return lines[0] if lines else ""
 
 
-def _write_csv(path, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        for row in rows:
-            w.writerow([spreadsheet_cell("" if v is None else v) for v in row])
-
-
 def export(root, assignments=(), roster=None, dest=None, out=sys.stdout):
     """Write canvas.csv, moodle.csv, tests.csv and export_notes.txt into ``dest``; returns
     {"students": [...], "notes": [...], "files": [...]}."""
@@ -218,7 +211,7 @@ def export(root, assignments=(), roster=None, dest=None, out=sys.stdout):
     files = [dest / "canvas.csv", dest / "moodle.csv", dest / "tests.csv",
              dest / "export_notes.txt"]
     for path, rows in zip(files, (canvas, moodle, tests)):
-        _write_csv(path, rows)
+        write_csv(path, rows)
     files[3].write_text("".join(n + "\n" for n in notes) or "nothing to note\n",
                         encoding="utf-8")
     print(f"{len(students)} students, {len(names)} assignment(s) "

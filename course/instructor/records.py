@@ -11,12 +11,11 @@ ran past its limit), crashed (the kernel died or ignored interrupts; graded with
 failed (nbgrader could not grade it), invalid (not a notebook, a link, or an id nbgrader would
 misread), missing (no notebook).
 """
-import csv
 import json
 import os
 from pathlib import Path
 
-from .textsafe import spreadsheet_cell
+from .textsafe import write_csv
 
 __all__ = ["STATUSES", "GRADES_COLUMNS", "CELLS_COLUMNS", "write_tables", "write_json",
            "ungraded", "lost"]
@@ -58,20 +57,12 @@ def write_tables(root, assignment, students=None):
     rows = [json.loads(p.read_text()) for p in records]
     if students is not None:
         rows = [r for r in rows if r["student"] in set(students)]
-    # every text cell passes spreadsheet_cell: ids, reasons, flags and failure messages come
-    # from submissions, and a spreadsheet runs a cell that starts with = + - @ as a formula
-    with open(reports / "grades.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(GRADES_COLUMNS)
-        for r in rows:
-            w.writerow([spreadsheet_cell(v) for v in (
-                r["student"], r["score"], r["max_score"], r["status"], "; ".join(r["reasons"]),
-                "; ".join(r["flags"]), r["seconds"], r.get("original", r["student"]))])
-    with open(reports / "cells.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(CELLS_COLUMNS)
-        for r in rows:
-            for c in r["cells"]:
-                w.writerow([spreadsheet_cell(v) for v in (
-                    r["student"], c["grade_id"], c["score"], c["max_score"], c["failure"])])
+    # every text cell passes spreadsheet_cell (textsafe.write_csv): ids, reasons, flags and
+    # failure messages come from submissions, and a spreadsheet runs = + - @ as a formula
+    write_csv(reports / "grades.csv", [GRADES_COLUMNS] + [
+        [r["student"], r["score"], r["max_score"], r["status"], "; ".join(r["reasons"]),
+         "; ".join(r["flags"]), r["seconds"], r.get("original", r["student"])] for r in rows])
+    write_csv(reports / "cells.csv", [CELLS_COLUMNS] + [
+        [r["student"], c["grade_id"], c["score"], c["max_score"], c["failure"]]
+        for r in rows for c in r["cells"]])
     return rows

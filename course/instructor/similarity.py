@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from .cells import grade_id, is_solution
-from .submissions import Inspection, check_notebook, release_notebooks, student_ids
+from .submissions import Inspection, check_notebook, student_ids
 from .textsafe import printable
 
 __all__ = ["Student", "Pair", "read_students", "compare", "render_html", "run_similarity",

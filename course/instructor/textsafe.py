@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["spreadsheet_cell", "from_spreadsheet_cell", "printable", "student_id",
+__all__ = ["spreadsheet_cell", "write_csv", "from_spreadsheet_cell", "printable", "student_id",
            "valid_student_id", "ID_RULE"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +33,17 @@ def spreadsheet_cell(value):
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def write_csv(path, rows):
+    """Write ``rows`` (the header first, if any) as UTF-8 CSV, quoted by the ``csv`` module and
+    every cell through ``spreadsheet_cell``; None is an empty cell. Every CSV the course writes
+    goes through here: ids, names, reasons and messages come from submissions."""
+    import csv
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        for row in rows:
+            w.writerow([spreadsheet_cell("" if v is None else v) for v in row])
 
 
 def from_spreadsheet_cell(text):
