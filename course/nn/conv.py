@@ -86,9 +86,8 @@ def conv_backward(dZ, cache):
     db = dZ2.sum(axis=0).reshape(1, 1, 1, n_C)
     dcols = (dZ2 @ W.reshape(f * f * C, n_C).T).reshape(m, n_H, n_W, f, f, C)
     dA_pad = np.zeros((m, H + 2 * pad, Wd + 2 * pad, C))
-    for i in range(f):
-        for j in range(f):
-            dA_pad[:, i:i + stride * n_H:stride, j:j + stride * n_W:stride] += dcols[:, :, :, i, j]
+    for k in range(f * f):
+        _window_part(dA_pad, k, f, stride, n_H, n_W)[...] += dcols[:, :, :, k // f, k % f]
     return dA_pad[:, pad:pad + H, pad:pad + Wd], dW, db
 
 

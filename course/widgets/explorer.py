@@ -28,6 +28,13 @@ def _show(value):
     return str(value)
 
 
+def _figure(size):
+    """An off-screen figure (Agg canvas, 90 dpi)."""
+    fig = Figure(figsize=size, dpi=90)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def lean_axes(fig):
     """The same picture, drawn in less time: no minor ticks on log axes (unlabelled, they cost
     more to draw than the curves) and every centred title at the axes' top edge (otherwise
@@ -55,8 +62,7 @@ def render_png(draw, size=(5.2, 4.2), fig=None, layout=None):
     level took a fifth of a redraw for a smaller file nobody waits for.
     """
     if fig is None:
-        fig = Figure(figsize=size, dpi=90)
-        FigureCanvasAgg(fig)
+        fig = _figure(size)
     else:
         fig.clear()
     draw(fig)
@@ -167,8 +173,7 @@ def figure_explorer(draw, controls, title=None, size=(8.0, 3.6)):
     attention map. Exceptions inside ``draw`` are shown in the figure instead of breaking
     the widget, so a half-finished exercise still leaves the sliders usable.
     """
-    fig = Figure(figsize=size, dpi=90)          # one figure, redrawn: cheaper than a new one
-    FigureCanvasAgg(fig)
+    fig = _figure(size)                         # one figure, redrawn: cheaper than a new one
     layout = {}
 
     def render(**values):
@@ -198,8 +203,7 @@ def decision_boundary_explorer(proba, X, Y, controls, status=None, title=None,
     status   -- optional callable ``status(**values) -> str`` shown under the plot
                 (a cost, an accuracy)
     """
-    fig = Figure(figsize=(5.2, 4.2), dpi=90)
-    FigureCanvasAgg(fig)
+    fig = _figure((5.2, 4.2))
     layout = {}
 
     def render(**values):
